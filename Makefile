@@ -1,0 +1,65 @@
+# Makefile: builds every stage's mydocker, tests them, diffs them.
+#   make              build all stages
+#   make STAGE        build one (make ch03-run); ./run then starts it
+#   make test         build and test everything; ends with "N passed, N failed"
+#   make test-STAGE   test one stage
+#   make diff TO=STAGE [FROM=STAGE]   what a stage adds to the one before it
+
+STAGES := $(shell awk '!/^\#/ && NF { print $$1 }' stages.list)
+LAST_STAGE := $(lastword $(STAGES))
+
+CC := gcc
+CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+LDFLAGS :=
+LDLIBS := -Wl,--as-needed -lcap -lcjson -lm
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+COMMON_OBJS := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
+
+.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff lint clean deps
+.DEFAULT_GOAL := all
+
+all: $(STAGES:%=%/mydocker)
+	@echo $(LAST_STAGE) > build/last-stage
+
+# `make ch03-run` builds one stage and makes it the one ./run starts.
+$(STAGES): %: %/mydocker
+	@echo $@ > build/last-stage
+
+# Any stage: its own sources plus common/.
+.SECONDEXPANSION:
+# (No '%' inside the function calls: make would put the stem there.)
+%/mydocker: $$(addprefix build/,$$(addsuffix .o,$$(basename $$(wildcard $$*/*.c)))) $(COMMON_OBJS)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+.SECONDARY:
+build/%.o: %.c | build/deps.ok
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MMD -MP -Icommon -I$(<D) -c $< -o $@
+
+# Installs missing packages (as root) or says which to install.
+build/deps.ok: tools/ensure-deps
+	@mkdir -p build
+	tools/ensure-deps
+	@touch $@
+deps: build/deps.ok
+
+include tests/tests.mk
+
+FROM ?= $(shell awk -v to=$(TO) '!/^\#/ && NF { if ($$1 == to) { print prev; exit } prev = $$1 }' stages.list)
+diff:
+	@test -n "$(TO)" || { echo "usage: make diff TO=STAGE [FROM=STAGE]" >&2; exit 2; }
+	@test -n "$(FROM)" || { echo "$(TO) is the first stage: nothing before it to diff against" >&2; exit 2; }
+	@diff -ruN --color=auto -x mydocker $(FROM) $(TO) || true
+
+lint: build/deps.ok
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--inline-suppr --std=c11 -Icommon $(STAGES) common tests/helpers
+
+clean:
+	rm -rf build $(STAGES:%=%/mydocker)
+
+-include $(shell find build -name '*.d' 2>/dev/null)

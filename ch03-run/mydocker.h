@@ -1,0 +1,30 @@
+/* mydocker.h: what the files of this chapter share. Chapter 3.1: `run`
+ * clones a child into new namespaces, which re-executes mydocker as `init`
+ * and becomes the container's PID 1. */
+#ifndef MYDOCKER_H
+#define MYDOCKER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* What `mydocker run` was asked to do. */
+struct run_options {
+	bool interactive; /* -i: the container reads our stdin */
+	bool tty;         /* -t: it shares our terminal (no pty of its own) */
+	char **command;   /* COMMAND [ARG...], NULL-terminated, inside argv */
+	char error[256];  /* why parsing failed */
+};
+
+enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
+
+/* options.c: the flags of `mydocker run`. */
+enum parse_result parse_run_options(int argc, char **argv, struct run_options *opts);
+void print_run_usage(FILE *out);
+
+/* container.c: the parent's side (the book's Run and NewParentProcess). */
+int run_container(const struct run_options *opts);
+
+/* init.c: the child's side (the book's RunContainerInitProcess). */
+int init_container(char **command);
+
+#endif

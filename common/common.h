@@ -1,0 +1,55 @@
+/* common.h: the toolbox every chapter links. Nothing here knows about
+ * containers; it reports errors, logs, reads and writes files and parses
+ * sizes, so that each chapter's own files hold only the container ideas.
+ *
+ * The error contract, for all code in this repository:
+ *  - Helpers return 0 (or a count) on success and -1 on failure, with errno
+ *    kept as the failing call left it. Helpers never print and never exit.
+ *  - The caller that decides to give up reports once, with error_errno() or
+ *    error_msg(), and returns its exit code up to main(), or calls die() in a
+ *    child process that has nothing to clean up.
+ *  - Exit codes follow docker: 125 when mydocker itself failed, 126 when the
+ *    command cannot be invoked, 127 when it is not found; otherwise the
+ *    container's own status (128+N when killed by signal N). */
+#ifndef MYDOCKER_COMMON_H
+#define MYDOCKER_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum exit_code {
+	EXIT_MYDOCKER = 125,      /* mydocker failed */
+	EXIT_CANNOT_INVOKE = 126, /* the command is not executable */
+	EXIT_NOT_FOUND = 127,     /* the command does not exist */
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* error.c: one line on stderr, "mydocker: <what>[: <strerror(errno)>]". */
+void error_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die_errno(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+void die_msg(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* log.c: with --debug, narrate each step as "mydocker: => ...". */
+void log_set_debug(bool on);
+bool log_is_debug(void);
+void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* file.c: small files, such as those under /proc and /sys/fs/cgroup. */
+ssize_t read_file(const char *path, char *buf, size_t size);
+char *read_file_all(const char *path);
+int write_file(const char *path, const char *text);
+int write_file_atomic(const char *path, const char *text);
+int mkdir_p(const char *path, mode_t mode);
+int remove_tree(const char *path);
+int path_join(char *out, size_t size, const char *dir, const char *name);
+
+/* size.c: "100m" -> 104857600, as docker's --memory reads it. */
+int parse_size(const char *text, uint64_t *bytes);
+
+#endif

@@ -1,0 +1,64 @@
+/* error.c: every failure is reported the same way, on one line, naming the
+ * call or object that failed and the reason, so a learner can search for it
+ * (bubblewrap's die_with_error, crun's error objects). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static void vreport(int saved_errno, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof line, "mydocker: ");
+
+	vsnprintf(line + n, sizeof line - n, fmt, ap);
+	if (saved_errno)
+		fprintf(stderr, "%s: %s\n", line, strerror(saved_errno));
+	else
+		fprintf(stderr, "%s\n", line);
+}
+
+void error_errno(const char *fmt, ...)
+{
+	int saved_errno = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(saved_errno, fmt, ap);
+	va_end(ap);
+	errno = saved_errno;
+}
+
+void error_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(0, fmt, ap);
+	va_end(ap);
+}
+
+void die_errno(int code, const char *fmt, ...)
+{
+	int saved_errno = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(saved_errno, fmt, ap);
+	va_end(ap);
+	_exit(code);
+}
+
+void die_msg(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(0, fmt, ap);
+	va_end(ap);
+	_exit(code);
+}

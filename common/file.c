@@ -1,0 +1,191 @@
+/* file.c: reading and writing the small files a runtime lives on (the files
+ * under /proc and /sys/fs/cgroup, records), making and removing directories. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+
+/* Reads up to size-1 bytes and ends them with '\0'; returns the length. */
+ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (n < 0) {
+		int saved_errno = errno;
+		close(fd);
+		errno = saved_errno;
+		return -1;
+	}
+	close(fd);
+	return (ssize_t)len;
+}
+
+/* Reads a whole file of any size into a malloc'd, '\0'-ended string.
+ * (Files under /proc report size 0, so read until EOF rather than stat.) */
+char *read_file_all(const char *path)
+{
+	size_t size = 4096, len = 0;
+	char *buf = malloc(size);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || !buf)
+		goto fail;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len + 1 == size) {
+			char *bigger = realloc(buf, size * 2);
+			if (!bigger)
+				goto fail;
+			buf = bigger;
+			size *= 2;
+		}
+	}
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+fail:;
+	int saved_errno = errno;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	errno = saved_errno;
+	return NULL;
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Writes text into an existing file, as one write(2) where it fits: the
+ * kernel parses a cgroup or /proc file's value per write call. Does not
+ * create the file: a missing cgroup file means a missing controller. */
+int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write_all(fd, text, strlen(text));
+	if (close(fd) < 0 && ret == 0)
+		ret = -1;
+	return ret;
+}
+
+/* Writes a new version of a file so that a reader sees either the old or
+ * the new one, never half of it: write a temp file next to it, fsync,
+ * rename(2) over (rename is atomic within one filesystem). */
+int write_file_atomic(const char *path, const char *text)
+{
+	char tmp[PATH_MAX];
+	int fd, ret = -1;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid()) >= (int)sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, text, strlen(text)) == 0 && fsync(fd) == 0)
+		ret = 0;
+	if (close(fd) < 0)
+		ret = -1;
+	if (ret == 0)
+		ret = rename(tmp, path);
+	if (ret < 0) {
+		int saved_errno = errno;
+		unlink(tmp);
+		errno = saved_errno;
+	}
+	return ret;
+}
+
+/* mkdir -p: an existing directory is fine. */
+int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len == 0 || len >= sizeof buf) {
+		errno = len ? ENAMETOOLONG : ENOENT;
+		return -1;
+	}
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+/* rm -rf, never crossing into another filesystem (FTW_MOUNT): if something
+ * is still mounted inside, what is below it is left alone. A missing tree
+ * counts as removed. */
+int remove_tree(const char *path)
+{
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+int path_join(char *out, size_t size, const char *dir, const char *name)
+{
+	if (snprintf(out, size, "%s/%s", dir, name) >= (int)size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,63 @@
+# host.sh: what a container may not change on the host, as text to compare
+# before and after a scenario, and how to clean up what a failed one left.
+
+# cgroup_dirs: the cgroup directories where mydocker creates its cgroups:
+# below our own cgroup in every hierarchy (v1, and v2's own), plus anything
+# named mydocker* anywhere (v2's /mydocker group).
+cgroup_dirs() {
+	local dir
+	awk 'NR == FNR { n = index($0, ":"); rest = substr($0, n + 1); m = index(rest, ":")
+	                 own[substr(rest, 1, m - 1)] = substr(rest, m + 1); next }
+	     { for (i = 7; $i != "-"; i++) ; fstype = $(i + 1); opts = "," $(i + 3) ","
+	       if (fstype == "cgroup2" && ("" in own)) print $5 own[""]
+	       if (fstype != "cgroup") next
+	       for (k in own) {
+	           if (k == "") continue
+	           c = split(k, ctl, ","); ok = 1
+	           for (j = 1; j <= c; j++) if (index(opts, "," ctl[j] ",") == 0) ok = 0
+	           if (ok) print $5 own[k]
+	       } }' /proc/self/cgroup /proc/self/mountinfo | sed 's#/$##' | sort -u |
+	while read -r dir; do
+		find "$dir" -mindepth 1 -maxdepth 6 -type d 2>/dev/null
+	done
+	find /sys/fs/cgroup -maxdepth 4 -type d -name 'mydocker*' 2>/dev/null
+}
+
+# host_snapshot: the mount table (mount point, options, type, source) and
+# the cgroup directories, sorted.
+host_snapshot() {
+	echo "## mounts (mount point, options, type, source)"
+	awk '{ for (i = 7; $i != "-"; i++) ; print $5, $6, $(i + 1), $(i + 2) }' /proc/self/mountinfo | sort
+	echo "## cgroups"
+	cgroup_dirs | sort -u
+}
+
+# tagged_pids TAG: processes whose environment carries MYDOCKER_TEST_TAG=TAG
+# (every process a scenario starts inherits it).
+tagged_pids() {
+	local tag=$1 p
+	for p in /proc/[0-9]*; do
+		[ "${p#/proc/}" = "$$" ] && continue
+		tr "\\0" "\\n" 2>/dev/null <"$p/environ" | grep -qxF "MYDOCKER_TEST_TAG=$tag" && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+# clean_after TAG DIR: kills what a scenario left running, unmounts what it
+# left mounted under DIR, removes cgroups it left; prints what it found.
+clean_after() {
+	local tag=$1 dir=$2 pids mnt cg
+	pids=$(tagged_pids "$tag")
+	if [ -n "$pids" ]; then
+		echo "processes left running:"
+		ps -o pid=,args= -p "$(echo $pids | tr ' ' ,)" 2>/dev/null | sed 's/^/  /'
+		kill -KILL $pids 2>/dev/null
+		local i
+		for i in $(seq 50); do [ -z "$(tagged_pids "$tag")" ] && break; sleep 0.1; done
+	fi
+	for mnt in $(awk -v d="$dir" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+		echo "mount left: $mnt"
+		umount -l "$mnt" 2>/dev/null
+	done
+	return 0
+}

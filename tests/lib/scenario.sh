@@ -1,0 +1,125 @@
+# scenario.sh: what a scenario's body can use. A scenario reads like the
+# notes' "try it": run this, expect that. Sourced into each scenario's own
+# shell by tests/run-scenarios, with these set:
+#   STAGE       the stage under test (ch03-run, ...)
+#   MYDOCKER    the binary under test
+#   T           this scenario's temp dir (MYDOCKER_ROOT and MYDOCKER_RUN are in it)
+#   PROBE       the probe program, as a path the container can run
+#   HELPERS     the directory of the test helpers on the host
+
+# since STAGE / before STAGE: in a scenario file, the stages the scenarios
+# below hold for: from STAGE on / only before STAGE ("before -" ends it).
+# Read by tests/run-scenarios; nothing to do when sourced.
+since() { :; }
+before() { :; }
+
+# at_least STAGE: the stage under test is STAGE or a later one.
+at_least() { stage_in_range "$STAGE" "$1"; }
+
+# mydocker ARG...: runs the binary under test, without a terminal and
+# with stdin from /dev/null (or $STDIN); sets $status, and $T/stdout, $T/stderr.
+mydocker() {
+	LAST_CMD="mydocker $*"
+	timeout -s KILL "${TIMEOUT:-60}" "$MYDOCKER" "$@" <"${STDIN:-/dev/null}" >"$T/stdout" 2>"$T/stderr"
+	status=$?
+	return 0
+}
+
+# container ARG...: `mydocker run` with what this stage needs to run the
+# test image (from ch04-rootfs on: --image test).
+container() {
+	mydocker run "${RUN_FLAGS[@]}" "$@"
+}
+
+# start_container ARG...: like container, in the background; sets $bg (the
+# mydocker pid); its output goes to $T/bg.stdout and $T/bg.stderr.
+start_container() {
+	LAST_CMD="mydocker run ${RUN_FLAGS[*]} $*"
+	"$MYDOCKER" run "${RUN_FLAGS[@]}" "$@" </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	bg=$!
+}
+
+# wait_bg: waits for the background mydocker; sets $status.
+wait_bg() {
+	local i
+	for i in $(seq 300); do
+		kill -0 "$bg" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$bg" 2>/dev/null && fail "mydocker (pid $bg) still running after 30s"
+	wait "$bg"
+	status=$?
+	cp "$T/bg.stdout" "$T/stdout"; cp "$T/bg.stderr" "$T/stderr"
+}
+
+# container_pid: the host pid of the background container's PID 1.
+container_pid() {
+	local pid
+	wait_until "the container's first process exists" pgrep -P "$bg"
+	pid=$(pgrep -P "$bg" | head -n 1)
+	echo "$pid"
+}
+
+# wait_until DESCRIPTION COMMAND...: polls COMMAND until it succeeds (10s).
+wait_until() {
+	local what=$1 i
+	shift
+	for i in $(seq 200); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting until $what"
+}
+
+stdout() { cat "$T/stdout"; }
+stderr() { cat "$T/stderr"; }
+
+# fail MESSAGE: ends the scenario as failed, showing the last command.
+fail() {
+	{
+		echo "$*"
+		echo "last command: ${LAST_CMD:-none}"
+		echo "exit status: ${status:-none}"
+		echo "stdout:"; sed 's/^/  /' "$T/stdout" 2>/dev/null | head -n 40
+		echo "stderr:"; sed 's/^/  /' "$T/stderr" 2>/dev/null | head -n 40
+	} >&2
+	exit 1
+}
+
+# skip REASON: the scenario cannot run here; it counts as skipped, not passed.
+skip() {
+	echo "$*" >"$T/skip-reason"
+	exit 77
+}
+
+expect_status() {
+	[ "$status" = "$1" ] || fail "expected exit status $1, got $status"
+}
+
+expect_stdout() {
+	[ "$(stdout)" = "$1" ] || fail "expected stdout: $1"
+}
+
+expect_stdout_has() {
+	grep -qF -- "$1" "$T/stdout" || fail "expected stdout to contain: $1"
+}
+
+expect_stderr_has() {
+	grep -qF -- "$1" "$T/stderr" || fail "expected stderr to contain: $1"
+}
+
+# expect_one_error_line [TEXT]: mydocker's own failure is one line on stderr
+# (a usage text may follow it).
+expect_one_error_line() {
+	local first
+	first=$(head -n 1 "$T/stderr")
+	[[ $first == "mydocker: "* ]] || fail "expected one 'mydocker: ...' line on stderr"
+	[ -z "${1:-}" ] || [[ $first == *"$1"* ]] || fail "expected the error line to say: $1"
+	if ! grep -q '^Usage:' "$T/stderr"; then
+		[ "$(grep -c . "$T/stderr")" = 1 ] || fail "expected exactly one line on stderr"
+	fi
+}
+
+expect_eq() { # expect_eq WHAT EXPECTED ACTUAL
+	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}

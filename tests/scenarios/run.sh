@@ -1,0 +1,195 @@
+# run.sh: chapter 3.1, `mydocker run`: a command in new namespaces as PID 1,
+# its exit status passed on, the host untouched.
+
+since ch03-run
+
+test_command_runs_as_pid_1() {
+	container /bin/sh -c 'echo $$'
+	expect_status 0
+	expect_stdout 1
+}
+
+test_exit_status_is_passed_on() {
+	container /bin/sh -c 'exit 7'
+	expect_status 7
+	container /bin/true
+	expect_status 0
+}
+
+test_killed_container_exits_128_plus_signal() {
+	start_container /bin/sh -c 'echo ready; exec sleep 100'
+	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
+	kill -KILL "$(container_pid)"
+	wait_bg
+	expect_status 137
+}
+
+test_hostname_change_stays_inside() {
+	local before=$(hostname)
+	container /bin/sh -c 'hostname changed-inside && hostname'
+	expect_status 0
+	expect_stdout changed-inside
+	expect_eq "host's hostname" "$before" "$(hostname)"
+}
+
+test_proc_shows_only_the_container() {
+	container /bin/sh -c 'for p in /proc/[0-9]*; do echo $p; done'
+	expect_status 0
+	expect_stdout /proc/1
+}
+
+test_proc_is_mounted_nosuid_noexec_nodev() {
+	container "$PROBE" mountflags /proc
+	expect_status 0
+	expect_stdout "rw nosuid nodev noexec"
+}
+
+test_namespaces_are_new() {
+	local ns host inside
+	for ns in uts pid mnt net ipc; do
+		host=$(readlink /proc/self/ns/$ns)
+		container /bin/sh -c "readlink /proc/self/ns/$ns"
+		expect_status 0
+		[ "$(stdout)" != "$host" ] || fail "$ns namespace is the host's ($host)"
+	done
+}
+
+test_network_has_only_loopback() {
+	container /bin/sh -c 'cat /proc/net/dev'
+	expect_status 0
+	[ "$(tail -n +3 "$T/stdout" | awk -F: '{ gsub(/ /, "", $1); print $1 }')" = lo ] ||
+		fail "expected only lo in the container's /proc/net/dev"
+}
+
+test_host_proc_is_untouched() {
+	local before=$(grep ' /proc ' /proc/self/mountinfo)
+	container /bin/true
+	expect_status 0
+	expect_eq "host's /proc mount" "$before" "$(grep ' /proc ' /proc/self/mountinfo)"
+	# a container's /proc mounted over the host's would not show our shell
+	[ -e "/proc/$$/status" ] || fail "host's /proc does not show the test's own shell ($$)"
+}
+
+test_stdin_is_dev_null_without_i() {
+	echo hello >"$T/input"
+	STDIN=$T/input container /bin/sh -c cat
+	expect_status 0
+	expect_stdout ""
+	STDIN=$T/input container -i /bin/sh -c cat
+	expect_status 0
+	expect_stdout hello
+}
+
+test_it_and_ti_are_accepted() {
+	container -it /bin/true
+	expect_status 0
+	container -ti /bin/true
+	expect_status 0
+	container -i -t /bin/true
+	expect_status 0
+}
+
+test_not_found_exits_127() {
+	container /no/such/command
+	expect_status 127
+	expect_one_error_line "/no/such/command"
+}
+
+test_not_executable_exits_126() {
+	container /etc/passwd
+	expect_status 126
+	expect_one_error_line "/etc/passwd"
+}
+
+test_help_prints_usage() {
+	mydocker --help
+	expect_status 0
+	expect_stdout_has "Usage: mydocker"
+	mydocker run --help
+	expect_status 0
+	expect_stdout_has "Usage: mydocker run"
+}
+
+test_unknown_flag_prints_usage_exits_125() {
+	container --no-such-flag /bin/true
+	expect_status 125
+	expect_one_error_line "unknown flag: --no-such-flag"
+	expect_stderr_has "Usage: mydocker run"
+	mydocker --no-such-flag
+	expect_status 125
+	mydocker no-such-command
+	expect_status 125
+	expect_one_error_line "unknown command: no-such-command"
+}
+
+test_missing_command_exits_125() {
+	container
+	expect_status 125
+	expect_one_error_line "needs a command"
+}
+
+test_flags_stop_at_the_command() {
+	container /bin/sh -c 'echo "$@"' sh -i -t --help
+	expect_status 0
+	expect_stdout "-i -t --help"
+}
+
+test_not_root_exits_125() {
+	LAST_CMD="setpriv --reuid=65534 mydocker run true"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$MYDOCKER" run /bin/true >"$T/stdout" 2>"$T/stderr"
+	status=$?
+	expect_status 125
+	expect_one_error_line "root"
+}
+
+test_init_refuses_to_run_on_the_host() {
+	mydocker init -- /bin/true
+	expect_status 125
+	expect_one_error_line "init"
+}
+
+test_signals_are_passed_to_pid_1() {
+	local sig code
+	for sig in TERM INT HUP; do
+		start_container "$PROBE" trap
+		wait_until "the container says ready" grep -q ready "$T/bg.stdout"
+		kill -s "$sig" "$bg"
+		wait_bg
+		code=$((100 + $(kill -l "$sig")))
+		expect_status "$code"
+	done
+}
+
+test_container_dies_with_mydocker() {
+	local pid
+	start_container /bin/sh -c 'echo ready; exec sleep 100'
+	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
+	pid=$(container_pid)
+	kill -KILL "$bg"
+	wait_until "the container is gone after mydocker was killed" sh -c "! kill -0 $pid"
+	wait "$bg" || true
+}
+
+test_debug_narrates_the_steps() {
+	mydocker --debug run "${RUN_FLAGS[@]}" /bin/true
+	expect_status 0
+	expect_stderr_has "=> cloned pid"
+	expect_stderr_has "=> init: made / recursively private"
+	expect_stderr_has "=> init: mounted proc on /proc"
+}
+
+# Most hosts (systemd) mount / shared, so that a mount made in a copy of the
+# mount namespace propagates back; this test host may not. Recreate that
+# host in a mount namespace of our own whose / is shared, and look there.
+test_proc_does_not_propagate_to_a_shared_host() {
+	LAST_CMD="unshare --mount --propagation shared: mydocker run ... /bin/true"
+	unshare --mount --propagation shared /bin/bash -c '
+		grep -q "shared:" /proc/self/mountinfo || { echo "/ is not shared here"; exit 2; }
+		before=$(awk "{ print \$5, \$9 }" /proc/self/mountinfo)
+		"$0" run "$@" /bin/true || exit 3
+		after=$(awk "{ print \$5, \$9 }" /proc/self/mountinfo)
+		[ "$before" = "$after" ] || { echo "mounts changed:"; diff <(echo "$before") <(echo "$after"); exit 1; }
+	' "$MYDOCKER" "${RUN_FLAGS[@]}" >"$T/stdout" 2>"$T/stderr"
+	status=$?
+	expect_status 0
+}

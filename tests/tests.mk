@@ -1,0 +1,30 @@
+# tests.mk: building the tests (included by the Makefile). A unit test
+# tests/unit/test_X.c is built once per stage it holds for (its "since:"
+# line), against that stage's own objects; the scenarios run against each
+# stage's mydocker.
+
+UNIT_TESTS := $(wildcard tests/unit/test_*.c)
+TEST_HELPERS := build/tests/probe build/tests/test_common
+
+build/tests/probe: tests/helpers/probe.c | build/deps.ok
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static $< -o $@
+
+build/tests/test_common: tests/unit/common/test_common.c $(COMMON_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Icommon $^ -lcmocka -o $@
+
+# STAGE_TESTS(stage): the stage's unit test programs and its test-STAGE target.
+define STAGE_TESTS
+$(1)_TEST_OBJS := $(patsubst %.c,build/%.o,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
+$(1)_UNIT := $(patsubst tests/unit/%.c,build/$(1)/unit/%,$(shell tests/applies $(1) $(UNIT_TESTS)))
+build/$(1)/unit/%: tests/unit/%.c $$($(1)_TEST_OBJS) $(COMMON_OBJS)
+	@mkdir -p $$(@D)
+	$(CC) $(CFLAGS) -Icommon -I$(1) $$^ $(LDLIBS) -lcmocka -o $$@
+test-$(1): $(1)/mydocker $$($(1)_UNIT) $(TEST_HELPERS)
+	@tests/run-stage $(1)
+endef
+$(foreach s,$(STAGES),$(eval $(call STAGE_TESTS,$(s))))
+
+test: all $(foreach s,$(STAGES),$($(s)_UNIT)) $(TEST_HELPERS)
+	@tests/run-all

@@ -1,0 +1,162 @@
+/* test_common.c: the helpers in common/ (size parsing, files, directories). */
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "common.h"
+
+static void test_parse_size_units(void **state)
+{
+	uint64_t n;
+	(void)state;
+
+	assert_int_equal(parse_size("4096", &n), 0);
+	assert_int_equal(n, 4096);
+	assert_int_equal(parse_size("100m", &n), 0);
+	assert_int_equal(n, 100ULL << 20);
+	assert_int_equal(parse_size("100MB", &n), 0);
+	assert_int_equal(n, 100ULL << 20);
+	assert_int_equal(parse_size("512k", &n), 0);
+	assert_int_equal(n, 512ULL << 10);
+	assert_int_equal(parse_size("2g", &n), 0);
+	assert_int_equal(n, 2ULL << 30);
+	assert_int_equal(parse_size("7b", &n), 0);
+	assert_int_equal(n, 7);
+}
+
+static void test_parse_size_rejects_garbage(void **state)
+{
+	const char *bad[] = { "", "abc", "m", "-1m", "10x", "10 m", "1.5g", "10mm" };
+	uint64_t n;
+	(void)state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		errno = 0;
+		assert_int_equal(parse_size(bad[i], &n), -1);
+		assert_int_equal(errno, EINVAL);
+	}
+}
+
+static void test_parse_size_rejects_overflow(void **state)
+{
+	uint64_t n;
+	(void)state;
+
+	assert_int_equal(parse_size("99999999999999999999", &n), -1);
+	assert_int_equal(errno, ERANGE);
+	assert_int_equal(parse_size("17179869184g", &n), -1); /* 2^34 GiB */
+	assert_int_equal(errno, ERANGE);
+}
+
+static char dir[64];
+
+static int make_temp_dir(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/mydocker-unit.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_temp_dir(void **state)
+{
+	(void)state;
+	return remove_tree(dir);
+}
+
+static void test_write_then_read_file(void **state)
+{
+	char path[PATH_MAX], buf[64];
+	(void)state;
+
+	path_join(path, sizeof path, dir, "f");
+	assert_int_equal(write_file(path, "x"), -1); /* does not create */
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(write_file_atomic(path, "first\n"), 0);
+	assert_int_equal(write_file(path, "12345"), 0);
+	assert_int_equal(read_file(path, buf, sizeof buf), 5);
+	assert_string_equal(buf, "12345");
+	assert_int_equal(read_file(path, buf, 3), 2); /* truncated, still ended */
+	assert_string_equal(buf, "12");
+}
+
+static void test_read_file_all_reads_big_files(void **state)
+{
+	char path[PATH_MAX];
+	char *big = malloc(100001), *back;
+	(void)state;
+
+	memset(big, 'a', 100000);
+	big[100000] = '\0';
+	path_join(path, sizeof path, dir, "big");
+	assert_int_equal(write_file_atomic(path, big), 0);
+	back = read_file_all(path);
+	assert_non_null(back);
+	assert_int_equal(strlen(back), 100000);
+	free(back);
+	free(big);
+	assert_null(read_file_all("/no/such/file"));
+	assert_int_equal(errno, ENOENT);
+}
+
+static void test_write_file_atomic_leaves_no_temp_file(void **state)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	(void)state;
+
+	path_join(path, sizeof path, dir, "record.json");
+	assert_int_equal(write_file_atomic(path, "{}"), 0);
+	snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid());
+	assert_int_equal(access(tmp, F_OK), -1);
+}
+
+static void test_mkdir_p_and_remove_tree(void **state)
+{
+	char path[PATH_MAX], file[PATH_MAX + 8];
+	struct stat st;
+	(void)state;
+
+	snprintf(path, sizeof path, "%s/a/b/c", dir);
+	assert_int_equal(mkdir_p(path, 0755), 0);
+	assert_int_equal(mkdir_p(path, 0755), 0); /* exists: fine */
+	snprintf(file, sizeof file, "%s/f", path);
+	assert_int_equal(write_file_atomic(file, "x"), 0);
+	snprintf(path, sizeof path, "%s/a", dir);
+	assert_int_equal(remove_tree(path), 0);
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(remove_tree(path), 0); /* gone: fine */
+}
+
+static void test_path_join_refuses_too_long(void **state)
+{
+	char out[16];
+	(void)state;
+
+	assert_int_equal(path_join(out, sizeof out, "/a", "b"), 0);
+	assert_string_equal(out, "/a/b");
+	assert_int_equal(path_join(out, sizeof out, "/a-long-dir", "a-long-name"), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_size_units),
+		cmocka_unit_test(test_parse_size_rejects_garbage),
+		cmocka_unit_test(test_parse_size_rejects_overflow),
+		cmocka_unit_test(test_write_then_read_file),
+		cmocka_unit_test(test_read_file_all_reads_big_files),
+		cmocka_unit_test(test_write_file_atomic_leaves_no_temp_file),
+		cmocka_unit_test(test_mkdir_p_and_remove_tree),
+		cmocka_unit_test(test_path_join_refuses_too_long),
+	};
+	return cmocka_run_group_tests_name("common", tests, make_temp_dir, remove_temp_dir);
+}
