@@ -42,7 +42,7 @@ static int run_command(int argc, char **argv)
 	case PARSE_HELP:
 		print_run_usage(stdout);
 		return 0;
-	case PARSE_ERROR:
+	case PARSE_USAGE_ERROR:
 		error_msg("%s", opts.error);
 		print_run_usage(stderr);
 		return EXIT_MYDOCKER;

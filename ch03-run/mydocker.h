@@ -15,7 +15,8 @@ struct run_options {
 	char error[256];  /* why parsing failed */
 };
 
-enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
+/* A usage error (an unknown flag, no command) is shown with the usage. */
+enum parse_result { PARSE_OK, PARSE_HELP, PARSE_USAGE_ERROR };
 
 /* options.c: the flags of `mydocker run`. */
 enum parse_result parse_run_options(int argc, char **argv, struct run_options *opts);

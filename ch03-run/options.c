@@ -36,7 +36,7 @@ static enum parse_result parse_error(struct run_options *opts, const char *what,
 		snprintf(opts->error, sizeof opts->error, "%s: -%c", what, optopt);
 	else
 		snprintf(opts->error, sizeof opts->error, "%s: %s", what, argv[optind - 1]);
-	return PARSE_ERROR;
+	return PARSE_USAGE_ERROR;
 }
 
 /* argv[0] is "run". */
@@ -66,7 +66,7 @@ enum parse_result parse_run_options(int argc, char **argv, struct run_options *o
 	}
 	if (optind >= argc) {
 		snprintf(opts->error, sizeof opts->error, "run needs a command to run");
-		return PARSE_ERROR;
+		return PARSE_USAGE_ERROR;
 	}
 	opts->command = argv + optind;
 	return PARSE_OK;

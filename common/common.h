@@ -5,9 +5,12 @@
  * The error contract, for all code in this repository:
  *  - Helpers return 0 (or a count) on success and -1 on failure, with errno
  *    kept as the failing call left it. Helpers never print and never exit.
- *  - The caller that decides to give up reports once, with error_errno() or
- *    error_msg(), and returns its exit code up to main(), or calls die() in a
- *    child process that has nothing to clean up.
+ *  - A chapter's functions named after a step of a container's life
+ *    (cgroup_create(), mount_overlay(), ...) know what they were doing and
+ *    report their own failure, once, with error_errno() or error_msg(), then
+ *    return -1; their callers only clean up and pass the failure on.
+ *  - main() returns the exit code; a child process with nothing to clean up
+ *    calls die_errno() or die_msg(), which exit at once with _exit(2).
  *  - Exit codes follow docker: 125 when mydocker itself failed, 126 when the
  *    command cannot be invoked, 127 when it is not found; otherwise the
  *    container's own status (128+N when killed by signal N). */
@@ -51,5 +54,6 @@ int path_join(char *out, size_t size, const char *dir, const char *name);
 
 /* size.c: "100m" -> 104857600, as docker's --memory reads it. */
 int parse_size(const char *text, uint64_t *bytes);
+void format_size(uint64_t bytes, char *out, size_t size);
 
 #endif

@@ -1,8 +1,9 @@
 /* size.c: sizes as docker's flags take them: a number with an optional
  * unit b, k, m or g (powers of 1024, any case, an optional trailing "b":
- * "100m", "100MB", "1g", "4096"). */
+ * "100m", "100MB", "1g", "4096"), and back. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,4 +50,18 @@ int parse_size(const char *text, uint64_t *bytes)
 	}
 	*bytes = (uint64_t)number << shift;
 	return 0;
+}
+
+/* 104857600 -> "100m"; a size that is no whole number of k, m or g stays
+ * in bytes. */
+void format_size(uint64_t bytes, char *out, size_t size)
+{
+	if (bytes && bytes % (1ULL << 30) == 0)
+		snprintf(out, size, "%llug", (unsigned long long)(bytes >> 30));
+	else if (bytes && bytes % (1ULL << 20) == 0)
+		snprintf(out, size, "%llum", (unsigned long long)(bytes >> 20));
+	else if (bytes && bytes % (1ULL << 10) == 0)
+		snprintf(out, size, "%lluk", (unsigned long long)(bytes >> 10));
+	else
+		snprintf(out, size, "%llu", (unsigned long long)bytes);
 }

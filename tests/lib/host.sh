@@ -61,3 +61,26 @@ clean_after() {
 	done
 	return 0
 }
+
+# cgroup_dir_of PID CONTROLLER: the directory of PID's cgroup that holds
+# CONTROLLER: its v1 hierarchy's, or on a v2-only host, its v2 cgroup.
+cgroup_dir_of() {
+	local pid=$1 ctl=$2
+	awk -v ctl="$ctl" 'NR == FNR { n = index($0, ":"); rest = substr($0, n + 1); m = index(rest, ":")
+	                               own[substr(rest, 1, m - 1)] = substr(rest, m + 1); next }
+	     { for (i = 7; $i != "-"; i++) ; fstype = $(i + 1); opts = "," $(i + 3) ","
+	       if (fstype == "cgroup" && index(opts, "," ctl ",")) {
+	           for (k in own) if (index("," k ",", "," ctl ",")) { print $5 own[k]; found = 1; exit } }
+	       if (fstype == "cgroup2") v2 = $5 own[""] }
+	     END { if (!found && v2 != "") print v2 }' "/proc/$pid/cgroup" /proc/self/mountinfo | sed 's#/$##'
+}
+
+# cgroup_version: 1 where a v1 hierarchy holds the memory controller
+# (also on hybrid hosts), else 2, as mydocker decides.
+cgroup_version() {
+	if awk '{ for (i = 7; $i != "-"; i++) ; if ($(i + 1) == "cgroup" && index("," $(i + 3) ",", ",memory,")) f = 1 } END { exit !f }' /proc/self/mountinfo; then
+		echo 1
+	else
+		echo 2
+	fi
+}

@@ -73,9 +73,9 @@ static void test_unknown_flag(void **state)
 	char *b[] = { "run", "-x", "sh", NULL };
 	(void)state;
 
-	assert_int_equal(parse_run_options(ARGC(a), a, &o), PARSE_ERROR);
+	assert_int_equal(parse_run_options(ARGC(a), a, &o), PARSE_USAGE_ERROR);
 	assert_string_equal(o.error, "unknown flag: --bogus");
-	assert_int_equal(parse_run_options(ARGC(b), b, &o), PARSE_ERROR);
+	assert_int_equal(parse_run_options(ARGC(b), b, &o), PARSE_USAGE_ERROR);
 	assert_string_equal(o.error, "unknown flag: -x");
 }
 
@@ -85,7 +85,7 @@ static void test_missing_command(void **state)
 	char *a[] = { "run", "-it", NULL };
 	(void)state;
 
-	assert_int_equal(parse_run_options(ARGC(a), a, &o), PARSE_ERROR);
+	assert_int_equal(parse_run_options(ARGC(a), a, &o), PARSE_USAGE_ERROR);
 	assert_string_equal(o.error, "run needs a command to run");
 }
 
