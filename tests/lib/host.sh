@@ -20,7 +20,8 @@ cgroup_dirs() {
 	while read -r dir; do
 		find "$dir" -mindepth 1 -maxdepth 6 -type d 2>/dev/null
 	done
-	find /sys/fs/cgroup -maxdepth 4 -type d -name 'mydocker*' 2>/dev/null
+	# (not v2's /mydocker itself: the group all containers share stays)
+	find /sys/fs/cgroup -maxdepth 4 -type d -name 'mydocker*' ! -name mydocker 2>/dev/null
 }
 
 # host_snapshot: the mount table (mount point, options, type, source) and

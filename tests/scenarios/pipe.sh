@@ -1,0 +1,49 @@
+# pipe.sh: chapter 3.3, the command travels to init over a pipe on fd 3;
+# init looks it up on PATH and hands on only stdin, stdout and stderr.
+
+before ch03-pipe
+
+test_command_needs_a_full_path() {
+	container sh -c 'echo found'
+	expect_status 127
+}
+
+before -
+since ch03-pipe
+
+test_arguments_arrive_intact() {
+	local big1 big2
+	big1=$(head -c 100000 /dev/zero | tr '\0' a)
+	big2=$(head -c 100000 /dev/zero | tr '\0' b)
+	"$HELPERS/probe" args "with space" "" "'single'" '"double"' $'two\nlines' '$HOME' '*' "$big1" "$big2" >"$T/expected"
+	container "$PROBE" args "with space" "" "'single'" '"double"' $'two\nlines' '$HOME' '*' "$big1" "$big2"
+	expect_status 0
+	diff "$T/expected" "$T/stdout" >/dev/null || fail "arguments changed on the way: $(diff "$T/expected" "$T/stdout")"
+}
+
+test_command_is_read_from_fd_3() {
+	mydocker --debug run "${RUN_FLAGS[@]}" sh -c true
+	expect_status 0
+	expect_stderr_has "=> sent the command to init over the pipe"
+	expect_stderr_has "=> init: read a command of 3 arguments from fd 3"
+}
+
+test_command_is_found_on_path() {
+	container sh -c 'echo found'
+	expect_status 0
+	expect_stdout found
+}
+
+test_not_found_on_path_exits_127() {
+	container no-such-command-anywhere
+	expect_status 127
+	expect_one_error_line 'exec no-such-command-anywhere: executable file not found in $PATH'
+}
+
+test_only_stdio_fds_are_open() {
+	exec 7</etc 8>"$T/extra"
+	container "$PROBE" fds
+	exec 7<&- 8>&-
+	expect_status 0
+	expect_stdout "0 1 2"
+}
