@@ -7,6 +7,9 @@
 
 STAGES := $(shell awk '!/^\#/ && NF { print $$1 }' stages.list)
 LAST_STAGE := $(lastword $(STAGES))
+# the stages that run an image: ch04-rootfs and after
+IMAGE_STAGES := $(shell awk '/^ch04-rootfs/ { f = 1 } f && !/^\#/ && NF { print $$1 }' stages.list)
+MYDOCKER_ROOT ?= /var/lib/mydocker
 
 CC := gcc
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
@@ -19,15 +22,16 @@ endif
 
 COMMON_OBJS := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
 
-.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff lint clean deps
+.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff lint clean deps install-image
 .DEFAULT_GOAL := all
 
-all: $(STAGES:%=%/mydocker)
+all: $(STAGES:%=%/mydocker) $(if $(IMAGE_STAGES),install-image)
 	@echo $(LAST_STAGE) > build/last-stage
 
 # `make ch03-run` builds one stage and makes it the one ./run starts.
 $(STAGES): %: %/mydocker
 	@echo $@ > build/last-stage
+$(IMAGE_STAGES): install-image
 
 # Any stage: its own sources plus common/.
 .SECONDEXPANSION:
@@ -39,6 +43,12 @@ $(STAGES): %: %/mydocker
 build/%.o: %.c | build/deps.ok
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -MMD -MP -Icommon -I$(<D) -c $< -o $@
+
+# The busybox image (a root filesystem as a tar), and where mydocker finds it.
+build/images/busybox.tar: tools/make-image | build/deps.ok
+	tools/make-image $@
+install-image: build/images/busybox.tar
+	@tools/install-image $< $(MYDOCKER_ROOT)
 
 # Installs missing packages (as root) or says which to install.
 build/deps.ok: tools/ensure-deps

@@ -4,11 +4,15 @@
 # stage's mydocker.
 
 UNIT_TESTS := $(wildcard tests/unit/test_*.c)
-TEST_HELPERS := build/tests/probe build/tests/test_common
+TEST_HELPERS := build/tests/probe build/tests/test_common build/images/test.tar build/images/busybox.tar
 
 build/tests/probe: tests/helpers/probe.c | build/deps.ok
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static $< -o $@
+
+# The tests' image: busybox plus the probe, as /usr/bin/probe.
+build/images/test.tar: tools/make-image build/tests/probe | build/deps.ok
+	tools/make-image $@ build/tests/probe:usr/bin/probe
 
 build/tests/test_common: tests/unit/common/test_common.c $(COMMON_OBJS)
 	@mkdir -p $(@D)
@@ -26,5 +30,6 @@ test-$(1): $(1)/mydocker $$($(1)_UNIT) $(TEST_HELPERS)
 endef
 $(foreach s,$(STAGES),$(eval $(call STAGE_TESTS,$(s))))
 
-test: all $(foreach s,$(STAGES),$($(s)_UNIT)) $(TEST_HELPERS)
+# (Not `all`: the tests never install into the real MYDOCKER_ROOT.)
+test: $(STAGES:%=%/mydocker) $(foreach s,$(STAGES),$($(s)_UNIT)) $(TEST_HELPERS)
 	@tests/run-all

@@ -1,0 +1,142 @@
+# rootfs.sh: chapter 4.1, the container's own root: the image's files and
+# nothing of the host's, a /dev, /proc and /sys of its own, and root
+# without most of root's powers.
+
+since ch04-rootfs
+
+test_root_is_the_image() {
+	container /bin/sh -c 'ls /; readlink /bin/sh; cat /etc/passwd'
+	expect_status 0
+	expect_stdout_has "linuxrc"
+	expect_stdout_has "/bin/busybox"
+	expect_stdout_has "root:x:0:0:root:/root:/bin/sh"
+}
+
+test_host_files_are_not_visible() {
+	container /bin/sh -c "ls '$T' /work /home /etc/os-release 2>&1; cat /proc/self/mountinfo"
+	expect_status 0
+	! grep -q "^$T" "$T/stdout" || fail "the host's $T is visible in the container"
+	! grep -q "pivot_root\|/sys/fs/cgroup\|/etc/os-release$" "$T/stdout" || fail "host mounts or files are visible"
+	[ "$(grep -c ' - ' "$T/stdout")" = 6 ] || fail "expected 6 mounts inside: / /proc /dev /dev/pts /dev/shm /sys"
+}
+
+test_old_root_is_removed() {
+	container /bin/sh -c 'ls -a / | grep pivot_root; true'
+	expect_status 0
+	expect_stdout ""
+	[ -z "$(ls -A "$MYDOCKER_ROOT/images/test" | grep pivot_root)" ] || fail "a .pivot_root dir was left in the image"
+}
+
+test_dev_nodes_are_usable() {
+	container /bin/sh -c '
+		echo discarded >/dev/null && echo null-ok
+		[ "$(head -c 3 /dev/zero | od -An -tx1 | tr -d " ")" = 000000 ] && echo zero-ok
+		[ "$(head -c 16 /dev/urandom | wc -c)" = 16 ] && echo urandom-ok
+		[ "$(head -c 16 /dev/random | wc -c)" = 16 ] && echo random-ok
+		echo x 2>/dev/null >/dev/full || echo full-ok
+		[ -c /dev/tty ] && echo tty-ok
+		[ "$(readlink /dev/fd)" = /proc/self/fd ] && [ -L /dev/stdin ] && [ -L /dev/stdout ] && [ -L /dev/stderr ] && echo links-ok
+		[ -c /dev/pts/ptmx ] && [ "$(readlink /dev/ptmx)" = pts/ptmx ] && echo pts-ok
+		echo shared >/dev/shm/x && [ "$(cat /dev/shm/x)" = shared ] && echo shm-ok
+		ls /dev | grep -q -e sda -e vda -e nvme -e mem && echo host-devices-visible
+		true'
+	expect_status 0
+	expect_stdout "null-ok
+zero-ok
+urandom-ok
+random-ok
+full-ok
+tty-ok
+links-ok
+pts-ok
+shm-ok"
+}
+
+test_proc_and_sys_mount_flags() {
+	container /bin/sh -c "$PROBE mountflags /proc; $PROBE mountflags /sys; $PROBE mountflags /dev/shm; touch /sys/x 2>/dev/null || echo sys-read-only"
+	expect_status 0
+	expect_stdout "rw nosuid nodev noexec
+ro nosuid nodev noexec
+rw nosuid nodev noexec
+sys-read-only"
+}
+
+test_capabilities_are_docker_s_default() {
+	container /bin/sh -c 'grep ^Cap /proc/1/status'
+	expect_status 0
+	expect_stdout "CapInh:	00000000a80425fb
+CapPrm:	00000000a80425fb
+CapEff:	00000000a80425fb
+CapBnd:	00000000a80425fb
+CapAmb:	0000000000000000"
+}
+
+test_mount_is_refused_inside() {
+	container /bin/sh -c 'mount -t tmpfs none /tmp 2>&1 && echo mounted; grep -c " /tmp " /proc/self/mountinfo; true'
+	expect_status 0
+	expect_stdout "mount: permission denied (are you root?)
+0"
+}
+
+# sethostname(2) needs CAP_SYS_ADMIN too (docker: --hostname at start).
+test_hostname_cannot_be_changed_inside() {
+	local before=$(hostname)
+	container /bin/sh -c 'hostname changed-inside 2>&1; hostname'
+	expect_status 0
+	expect_stdout_has "Operation not permitted"
+	expect_eq "host's hostname" "$before" "$(hostname)"
+}
+
+test_default_image_is_busybox() {
+	mydocker run /bin/sh -c 'ls /usr/bin/probe 2>/dev/null || echo no-probe; readlink /bin/sh'
+	expect_status 0
+	expect_stdout "no-probe
+/bin/busybox"
+}
+
+test_image_is_unpacked_once() {
+	mydocker --debug run "${RUN_FLAGS[@]}" /bin/true
+	expect_status 0
+	expect_stderr_has "unpacked image test"
+	mydocker --debug run "${RUN_FLAGS[@]}" /bin/true
+	expect_status 0
+	! grep -q "unpacked image" "$T/stderr" || fail "the image was unpacked a second time"
+}
+
+test_missing_image_exits_125() {
+	mydocker run --image nosuch /bin/true
+	expect_status 125
+	expect_one_error_line "image nosuch not found"
+	[ ! -e "$MYDOCKER_ROOT/images/nosuch" ] || fail "a missing image left a directory"
+}
+
+test_broken_image_exits_125_and_leaves_nothing() {
+	head -c 5000 /dev/urandom >"$MYDOCKER_ROOT/images/broken.tar"
+	mydocker run --image broken /bin/true
+	expect_status 125
+	expect_one_error_line "image broken is broken"
+	[ -z "$(ls -A "$MYDOCKER_ROOT/images" | grep -v '^busybox.tar$\|^test.tar$\|^broken.tar$')" ] ||
+		fail "a broken image left: $(ls -A "$MYDOCKER_ROOT/images")"
+}
+
+test_bad_image_name_is_refused() {
+	local bad
+	for bad in ../etc x/y .hidden "" -x; do
+		mydocker run --image "$bad" /bin/true
+		expect_status 125
+		expect_one_error_line "image"
+	done
+}
+
+before ch04-overlay
+
+# The book's chapter 4.1 and this stage: the container writes straight
+# into the image, so the next container starts from its leftovers.
+test_writes_go_into_the_image() {
+	container /bin/sh -c 'echo left-behind >/written-by-a-container'
+	expect_status 0
+	[ "$(cat "$MYDOCKER_ROOT/images/test/written-by-a-container")" = left-behind ] ||
+		fail "expected the file in the image directory"
+	container /bin/cat /written-by-a-container
+	expect_stdout left-behind
+}
