@@ -123,3 +123,14 @@ expect_one_error_line() {
 expect_eq() { # expect_eq WHAT EXPECTED ACTUAL
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
 }
+
+# clean_up_after_sigkill: removes what a mydocker killed with SIGKILL had
+# no chance to: the containers' overlay mounts and layers.
+clean_up_after_sigkill() {
+	local merged
+	for merged in "$MYDOCKER_ROOT"/containers/*/merged; do
+		[ -d "$merged" ] || continue
+		umount "$merged" 2>/dev/null
+		rm -rf --one-file-system "$(dirname "$merged")"
+	done
+}
