@@ -1,0 +1,152 @@
+# volume.sh: chapter 4.3, volumes (-v HOST:CONTAINER[:ro|:rw]) and commit.
+
+since ch04-volume
+
+test_volume_is_read_write() {
+	mkdir "$T/vol" && echo from-host >"$T/vol/host-file"
+	container -v "$T/vol:/data" /bin/sh -c 'cat /data/host-file; echo from-container >/data/container-file'
+	expect_status 0
+	expect_stdout from-host
+	expect_eq "the file the container wrote" from-container "$(cat "$T/vol/container-file")"
+}
+
+test_read_only_volume_refuses_writes() {
+	mkdir "$T/vol" && echo from-host >"$T/vol/host-file"
+	container -v "$T/vol:/data:ro" /bin/sh -c 'cat /data/host-file; echo x >/data/new 2>&1; rm /data/host-file 2>&1; true'
+	expect_status 0
+	expect_stdout_has from-host
+	expect_stdout_has "Read-only file system"
+	[ ! -e "$T/vol/new" ] && [ -e "$T/vol/host-file" ] || fail "a read-only volume was written"
+}
+
+test_rw_mode_and_several_volumes() {
+	container -v "$T/a:/a:rw" -v "$T/b:/deep/down/b" /bin/sh -c 'echo 1 >/a/f && echo 2 >/deep/down/b/f'
+	expect_status 0
+	expect_eq "volume a" 1 "$(cat "$T/a/f")"
+	expect_eq "volume b" 2 "$(cat "$T/b/f")"
+}
+
+test_missing_host_dir_is_created() {
+	container -v "$T/not/yet/there:/data" /bin/true
+	expect_status 0
+	[ -d "$T/not/yet/there" ] || fail "the host directory was not created"
+}
+
+test_volume_data_outlives_the_container_and_its_layer() {
+	container -v "$T/vol:/data" /bin/sh -c 'echo kept >/data/f'
+	expect_status 0
+	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "the layer was not removed"
+	expect_eq "the volume's file after the container" kept "$(cat "$T/vol/f")"
+}
+
+test_volume_mount_is_not_on_the_host() {
+	start_container -v "$T/vol:/data" /bin/sh -c 'echo ready; exec sleep 100'
+	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
+	! grep -q " $T/vol \| /data " /proc/self/mountinfo || fail "the volume shows in the host's mount table"
+	grep -q " $T/root/containers/[0-9a-f]*/merged " /proc/self/mountinfo || fail "no overlay on the host"
+	kill -KILL "$(container_pid)"
+	wait_bg
+}
+
+test_volume_over_an_image_symlink_stays_inside() {
+	# /etc/hostetc -> /etc is absolute: inside the container that is the
+	# container's /etc, never the host's
+	mkdir "$T/img" && tar -xf "$MYDOCKER_ROOT/images/test.tar" -C "$T/img"
+	ln -s /etc "$T/img/linked-etc"
+	tar -C "$T/img" -cf "$MYDOCKER_ROOT/images/links.tar" .
+	mydocker run --image links -v "$T/vol:/linked-etc/mydocker-test-vol" /bin/sh -c 'ls -d /etc/mydocker-test-vol'
+	expect_status 0
+	expect_stdout /etc/mydocker-test-vol
+	[ ! -e /etc/mydocker-test-vol ] || { rmdir /etc/mydocker-test-vol; fail "the volume went to the host's /etc"; }
+}
+
+test_symlink_out_of_the_root_is_refused() {
+	mkdir "$T/img" && tar -xf "$MYDOCKER_ROOT/images/test.tar" -C "$T/img"
+	ln -s ../../../../../../../../tmp "$T/img/escape"
+	tar -C "$T/img" -cf "$MYDOCKER_ROOT/images/escape.tar" .
+	mydocker run --image escape -v "$T/never:/escape/x" /bin/true
+	expect_status 125
+	expect_one_error_line "leads out of the container's root"
+	[ ! -e "$T/never" ] || fail "the host directory was created for a refused volume"
+}
+
+test_bad_volume_specs_are_refused() {
+	local spec
+	for spec in "relative:/data" "$T/never:relative" "$T/never" "$T/never:/data:xx" \
+		"$T/never:/data:ro:more" ":/data" "$T/never:" "$T/never:/" "$T/never:/../etc" \
+		"$T/never:/a/../../etc" "$T/never::/data"; do
+		container -v "$spec" /bin/true
+		expect_status 125
+		expect_one_error_line "invalid volume"
+	done
+	[ ! -e "$T/never" ] || fail "a refused volume created its host directory"
+}
+
+# start_for_commit CMD: a container that runs CMD, prints its id and waits
+start_for_commit() {
+	start_container "$@" /bin/sh -c "$COMMIT_SETUP; hostname; echo ready; exec sleep 100"
+	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
+	id=$(head -n 1 "$T/bg.stdout")
+}
+
+stop_for_commit() {
+	kill -KILL "$(container_pid)"
+	wait_bg
+}
+
+test_commit_round_trip() {
+	COMMIT_SETUP='echo saved >/committed-file; rm /bin/ls'
+	start_for_commit
+	mydocker commit "$id" snapshot
+	expect_status 0
+	expect_stdout "$MYDOCKER_ROOT/images/snapshot.tar"
+	stop_for_commit
+	tar -tf "$MYDOCKER_ROOT/images/snapshot.tar" | grep -qx './bin/busybox' || fail "not a plain root tar"
+	mydocker run --image snapshot /bin/sh -c 'cat /committed-file; ls /bin/ls 2>&1; true'
+	expect_status 0
+	expect_stdout_has saved
+	expect_stdout_has "No such file"
+}
+
+test_commit_leaves_volumes_out() {
+	COMMIT_SETUP='echo in-volume >/data/f; echo in-root >/root-file'
+	start_for_commit -v "$T/vol:/data"
+	mydocker commit "$id" novol
+	expect_status 0
+	stop_for_commit
+	tar -tf "$MYDOCKER_ROOT/images/novol.tar" >"$T/list"
+	grep -qx './root-file' "$T/list" || fail "the container's own file is missing"
+	! grep -q '^./data/f$' "$T/list" || fail "the volume's content went into the image"
+}
+
+test_commit_refuses_bad_names_and_existing_images() {
+	COMMIT_SETUP=true
+	start_for_commit
+	local bad
+	for bad in a/b .. ../x ""; do
+		mydocker commit "$id" "$bad"
+		expect_status 125
+		expect_one_error_line "invalid image name"
+	done
+	mydocker commit "$id" test
+	expect_status 125
+	expect_one_error_line "image test exists"
+	mydocker commit --force "$id" test
+	expect_status 125
+	expect_one_error_line "in use by a running container"
+	mydocker commit "$id" fresh
+	expect_status 0
+	mydocker commit --force "$id" fresh
+	expect_status 0
+	stop_for_commit
+}
+
+test_commit_of_no_running_container_is_refused() {
+	mydocker commit 0123456789ab img
+	expect_status 125
+	expect_one_error_line "no running container 0123456789ab"
+	mydocker commit ../../etc img
+	expect_status 125
+	expect_one_error_line "invalid container"
+	[ ! -e "$MYDOCKER_ROOT/images/img.tar" ] || fail "an image was written"
+}
