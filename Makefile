@@ -21,6 +21,8 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 COMMON_OBJS := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
+# an archive: a stage links only the helpers it uses (and their libraries)
+COMMON_LIB := build/common/libcommon.a
 
 .PHONY: all $(STAGES) test $(STAGES:%=test-%) diff lint clean deps install-image
 .DEFAULT_GOAL := all
@@ -36,8 +38,12 @@ $(IMAGE_STAGES): install-image
 # Any stage: its own sources plus common/.
 .SECONDEXPANSION:
 # (No '%' inside the function calls: make would put the stem there.)
-%/mydocker: $$(addprefix build/,$$(addsuffix .o,$$(basename $$(wildcard $$*/*.c)))) $(COMMON_OBJS)
+%/mydocker: $$(addprefix build/,$$(addsuffix .o,$$(basename $$(wildcard $$*/*.c)))) $(COMMON_LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(COMMON_LIB): $(COMMON_OBJS)
+	rm -f $@
+	ar rcs $@ $^
 
 .SECONDARY:
 build/%.o: %.c | build/deps.ok

@@ -180,8 +180,7 @@ static int send_command(int pipe_fd, const struct run_options *opts, struct work
 	char specs[MAX_VOLUMES][2 * PATH_MAX + 4], *volumes[MAX_VOLUMES + 1] = { 0 };
 
 	for (int i = 0; i < opts->n_volumes; i++) {
-		snprintf(specs[i], sizeof specs[i], "%s:%s:%s", opts->volumes[i].host,
-			 opts->volumes[i].container, opts->volumes[i].read_only ? "ro" : "rw");
+		format_volume(&opts->volumes[i], specs[i], sizeof specs[i]);
 		volumes[i] = specs[i];
 	}
 	config.volumes = volumes;

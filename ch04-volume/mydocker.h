@@ -98,6 +98,7 @@ int workspace_delete(struct workspace *ws);
 
 /* volume.c: -v HOST:CONTAINER[:ro|:rw], bind-mounted by init. */
 int parse_volume(const char *spec, struct volume *v, char *error, size_t size);
+void format_volume(const struct volume *v, char *out, size_t size);
 int resolve_in_root(const char *root, const char *path, char *out, size_t size);
 int check_volumes(const struct volume *volumes, int n, const char *image_dir);
 int create_volume_dirs(const struct volume *volumes, int n);

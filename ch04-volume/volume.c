@@ -64,6 +64,12 @@ int parse_volume(const char *spec, struct volume *v, char *error, size_t size)
 	return 0;
 }
 
+/* v -> "HOST:CONTAINER:ro|rw", as parse_volume() reads it back. */
+void format_volume(const struct volume *v, char *out, size_t size)
+{
+	snprintf(out, size, "%s:%s:%s", v->host, v->container, v->read_only ? "ro" : "rw");
+}
+
 /* Takes the first component off *rest ("a/b/c" -> "a", rest "b/c"). */
 static int next_component(char *rest, char *name)
 {

@@ -14,15 +14,15 @@ build/tests/probe: tests/helpers/probe.c | build/deps.ok
 build/images/test.tar: tools/make-image build/tests/probe | build/deps.ok
 	tools/make-image $@ build/tests/probe:usr/bin/probe
 
-build/tests/test_common: tests/unit/common/test_common.c $(COMMON_OBJS)
+build/tests/test_common: tests/unit/common/test_common.c $(COMMON_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Icommon $^ -lcmocka -o $@
+	$(CC) $(CFLAGS) -Icommon $^ $(LDLIBS) -lcmocka -o $@
 
 # STAGE_TESTS(stage): the stage's unit test programs and its test-STAGE target.
 define STAGE_TESTS
 $(1)_TEST_OBJS := $(patsubst %.c,build/%.o,$(filter-out $(1)/main.c,$(wildcard $(1)/*.c)))
 $(1)_UNIT := $(patsubst tests/unit/%.c,build/$(1)/unit/%,$(shell tests/applies $(1) $(UNIT_TESTS)))
-build/$(1)/unit/%: tests/unit/%.c $$($(1)_TEST_OBJS) $(COMMON_OBJS)
+build/$(1)/unit/%: tests/unit/%.c $$($(1)_TEST_OBJS) $(COMMON_LIB)
 	@mkdir -p $$(@D)
 	$(CC) $(CFLAGS) -Icommon -I$(1) $$^ $(LDLIBS) -lcmocka -o $$@
 test-$(1): $(1)/mydocker $$($(1)_UNIT) $(TEST_HELPERS)

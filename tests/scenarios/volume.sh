@@ -144,9 +144,9 @@ test_commit_refuses_bad_names_and_existing_images() {
 test_commit_of_no_running_container_is_refused() {
 	mydocker commit 0123456789ab img
 	expect_status 125
-	expect_one_error_line "no running container 0123456789ab"
+	expect_one_error_line "container 0123456789ab"
 	mydocker commit ../../etc img
 	expect_status 125
-	expect_one_error_line "invalid container"
+	expect_one_error_line "container ../../etc"
 	[ ! -e "$MYDOCKER_ROOT/images/img.tar" ] || fail "an image was written"
 }

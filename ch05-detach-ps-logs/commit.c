@@ -1,0 +1,121 @@
+/* commit.c: `mydocker commit CONTAINER IMAGE` (the book's commitContainer)
+ * saves a running container's root, the image with the container's changes
+ * (the merged view of its overlay), as images/IMAGE.tar under MYDOCKER_ROOT;
+ * `run --image IMAGE` then starts from it. The tar is a plain root
+ * filesystem, as `docker export` writes and `docker import` reads. Volumes
+ * are not in it: they are mounted in the container's mount namespace only. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+bool container_id_is_valid(const char *id)
+{
+	return strlen(id) == CONTAINER_ID_LEN && strspn(id, "0123456789abcdef") == CONTAINER_ID_LEN;
+}
+
+/* Is dir a mount point, that is, on another device than its parent? */
+static bool is_mounted(const char *dir)
+{
+	char parent[PATH_MAX + 4];
+	struct stat st, pst;
+
+	snprintf(parent, sizeof parent, "%s/..", dir);
+	return stat(dir, &st) == 0 && stat(parent, &pst) == 0 && st.st_dev != pst.st_dev;
+}
+
+/* tar -cf TAR -C DIR . ; its exit status, or -1. tar says 1 when a file
+ * changed while it read it, as files of a running container may. */
+static int tar_dir(const char *dir, const char *tar)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
+		execlp("tar", "tar", "--numeric-owner", "-cf", tar, "-C", dir, ".", (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* An unpacked copy of the old image would hide the new tar; it may only
+ * go if no container runs on it (no overlay has it as its lowerdir). */
+static int remove_unpacked(const char *image, const char *dir)
+{
+	char *mounts = read_file_all("/proc/self/mountinfo");
+	char lower[PATH_MAX + 16];
+	bool in_use;
+
+	if (!mounts) {
+		error_errno("read /proc/self/mountinfo");
+		return -1;
+	}
+	snprintf(lower, sizeof lower, "lowerdir=%s,", dir);
+	in_use = strstr(mounts, lower) != NULL;
+	free(mounts);
+	if (in_use) {
+		error_msg("image %s is in use by a running container: stop it before replacing the image", image);
+		return -1;
+	}
+	if (remove_tree(dir) < 0) {
+		error_errno("remove the old unpacked image %s", dir);
+		return -1;
+	}
+	return 0;
+}
+
+int commit_container(const char *id, const char *image, bool force)
+{
+	char merged[PATH_MAX], tar[PATH_MAX], tmp[PATH_MAX], unpacked[PATH_MAX];
+	const char *root = mydocker_root();
+	int status;
+
+	if (snprintf(merged, sizeof merged, "%s/containers/%s/merged", root, id) >= (int)sizeof merged ||
+	    snprintf(unpacked, sizeof unpacked, "%s/images/%s", root, image) >= (int)sizeof unpacked ||
+	    snprintf(tar, sizeof tar, "%s/images/%s.tar", root, image) >= (int)sizeof tar ||
+	    snprintf(tmp, sizeof tmp, "%s/images/.%s.tar.tmp-%d", root, image, (int)getpid()) >= (int)sizeof tmp) {
+		error_msg("commit: path too long below %s", root);
+		return -1;
+	}
+	if (!is_mounted(merged)) {
+		error_msg("no running container %s (its root would be %s)", id, merged);
+		return -1;
+	}
+	if (!force && access(tar, F_OK) == 0) {
+		error_msg("image %s exists: %s (commit --force replaces it)", image, tar);
+		return -1;
+	}
+	if (access(unpacked, F_OK) == 0 && remove_unpacked(image, unpacked) < 0)
+		return -1;
+	status = tar_dir(merged, tmp);
+	if (status != 0 && status != 1) {
+		unlink(tmp);
+		error_msg("commit %s: tar could not pack %s (exit status %d)", id, merged, status);
+		return -1;
+	}
+	if (rename(tmp, tar) < 0) {
+		error_errno("commit %s: rename %s to %s", id, tmp, tar);
+		unlink(tmp);
+		return -1;
+	}
+	debug("committed container %s as %s", id, tar);
+	printf("%s\n", tar);
+	return 0;
+}

@@ -1,0 +1,400 @@
+/* container.c: the parent's side of `mydocker run` (the book's Run and
+ * NewParentProcess). Unpack the image; check the volumes and create their
+ * host directories; give the container an id and an overlay root; write
+ * its record and take its name; create its cgroup; clone a child into new
+ * namespaces; the child re-executes mydocker as `init`; put it in the
+ * cgroup; send it the command, its root, hostname and volumes over a
+ * pipe; pass signals on; wait; remove the cgroup and the overlay; record
+ * the exit; exit with the container's status. With -d this all runs in a
+ * monitor process (detach.c), and the container's output goes to a log. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+#define NAMESPACES (CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC)
+
+/* What the cloned child needs; it gets its own copy of our memory. */
+struct child_args {
+	char **init_argv; /* mydocker [--debug] init */
+	bool interactive;
+	bool tty;
+	int pipe_fd;      /* read end of the pipe the command comes on */
+	int log_fd;       /* -d: the log's pty, for stdout and stderr; else -1 */
+};
+
+static pid_t container_pid;               /* once the child exists */
+static volatile sig_atomic_t stop_signal; /* a signal that came before */
+
+static void forward_signal(int sig)
+{
+	if (container_pid > 0)
+		kill(container_pid, sig);
+	else
+		stop_signal = sig;
+}
+
+/* SIGINT (Ctrl-C), SIGTERM (kill) and SIGHUP (terminal closed) are meant
+ * for the container, so pass them on to its PID 1. No SA_RESTART: waitpid()
+ * returns EINTR and we go back to waiting. A write to a pipe whose reader
+ * has died fails with EPIPE instead of killing us (init resets all of this
+ * to the defaults before the container's command runs). */
+static void handle_signals(void)
+{
+	struct sigaction sa = { .sa_handler = forward_signal };
+	int signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
+		sigaction(signals[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* mydocker [--debug] init: the command comes on the pipe. */
+static char **build_init_argv(void)
+{
+	size_t i = 0;
+	char **argv = calloc(4, sizeof *argv);
+
+	if (!argv)
+		return NULL;
+	argv[i++] = "mydocker";
+	if (log_is_debug())
+		argv[i++] = "--debug";
+	argv[i++] = "init";
+	return argv;
+}
+
+/* init finds the pipe on fd 3, as the book's cmd.ExtraFiles puts it: the
+ * first fd after stdin, stdout and stderr. dup2(2) clears close-on-exec
+ * on the copy; if the pipe already is fd 3, clear it by hand. */
+static void pass_pipe_as_fd_3(int fd)
+{
+	int ret;
+
+	if (fd == INIT_PIPE_FD)
+		ret = fcntl(fd, F_SETFD, 0);
+	else
+		ret = dup2(fd, INIT_PIPE_FD);
+	if (ret < 0)
+		die_errno(EXIT_MYDOCKER, "pass the pipe to init as fd %d", INIT_PIPE_FD);
+}
+
+static void stdin_from_dev_null(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
+		die_errno(EXIT_MYDOCKER, "open /dev/null as stdin");
+	close(fd);
+}
+
+/* With -t on a terminal, make the container the terminal's foreground
+ * process group (credentials(7), tcsetpgrp(3)): Ctrl-C then reaches the
+ * container's processes, not mydocker, and a shell in it can hand the
+ * terminal back to a process group it can see when it exits. */
+static void take_terminal(void)
+{
+	sigset_t ttou, old;
+
+	if (!isatty(STDIN_FILENO))
+		return;
+	/* We are leaving the foreground group, and a background process that
+	 * calls tcsetpgrp() gets SIGTTOU (which stops it) unless blocked. */
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &ttou, &old);
+	if (setpgid(0, 0) < 0 || tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
+		die_errno(EXIT_MYDOCKER, "make the container the terminal's foreground");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* -d: the container's stdout and stderr go to its log (detach.c). */
+static void output_to_log(int log_fd)
+{
+	if (dup2(log_fd, STDOUT_FILENO) < 0 || dup2(log_fd, STDERR_FILENO) < 0)
+		die_errno(EXIT_MYDOCKER, "send the container's output to its log");
+}
+
+/* Runs in the child, already inside the new namespaces, until it execs. */
+static int child_main(void *arg)
+{
+	struct child_args *child = arg;
+
+	/* prctl(2): when mydocker dies, the kernel sends us SIGKILL, so no
+	 * container outlives a foreground mydocker. The setting only covers a
+	 * death from now on; mydocker may already have died since clone(), and
+	 * then nobody will send the command and init reads end-of-file. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	pass_pipe_as_fd_3(child->pipe_fd);
+	if (!child->interactive)
+		stdin_from_dev_null();
+	if (child->tty)
+		take_terminal();
+	if (child->log_fd >= 0)
+		output_to_log(child->log_fd);
+	execv("/proc/self/exe", child->init_argv);
+	die_errno(EXIT_MYDOCKER, "exec /proc/self/exe init");
+}
+
+/* clone(2) with new UTS, PID, mount, network and IPC namespaces. The child
+ * is PID 1 in its PID namespace; we see it under its host pid. */
+static pid_t clone_child(struct child_args *child)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+
+	return clone(child_main, stack + sizeof stack, NAMESPACES | SIGCHLD, child);
+}
+
+/* The book's NewParentProcess + Start: returns the child's pid and the
+ * pipe to send the command on, or -1. */
+static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_fd)
+{
+	struct child_args child = { .interactive = opts->interactive, .tty = opts->tty,
+				    .log_fd = log_fd };
+	int pipe_fds[2];
+	pid_t pid = -1;
+
+	child.init_argv = build_init_argv();
+	if (!child.init_argv || pipe2(pipe_fds, O_CLOEXEC) < 0) {
+		error_errno("prepare the container's first process");
+		free(child.init_argv);
+		return -1;
+	}
+	child.pipe_fd = pipe_fds[0];
+	pid = clone_child(&child);
+	if (pid < 0)
+		error_errno("clone into new namespaces");
+	else
+		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces", pid);
+	close(pipe_fds[0]);
+	free(child.init_argv);
+	if (pid < 0)
+		close(pipe_fds[1]);
+	*pipe_fd = pipe_fds[1];
+	return pid;
+}
+
+/* The book's sendInitCommand. */
+static int send_command(int pipe_fd, const struct run_options *opts, struct workspace *ws)
+{
+	struct init_config config = { .argv = opts->command, .root = ws->merged, .hostname = ws->id };
+	char specs[MAX_VOLUMES][2 * PATH_MAX + 4], *volumes[MAX_VOLUMES + 1] = { 0 };
+
+	for (int i = 0; i < opts->n_volumes; i++) {
+		format_volume(&opts->volumes[i], specs[i], sizeof specs[i]);
+		volumes[i] = specs[i];
+	}
+	config.volumes = volumes;
+	if (send_init_config(pipe_fd, &config) < 0) {
+		error_errno("send the command to the container");
+		return -1;
+	}
+	debug("sent the command to init over the pipe");
+	return 0;
+}
+
+/* Exit status as a shell reports it: the code, or 128+N for signal N. */
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_MYDOCKER;
+}
+
+static int wait_for_exit(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			error_errno("waitpid %d", pid);
+			return EXIT_MYDOCKER;
+		}
+	}
+	debug("container exited: status 0x%x", status);
+	return exit_code_of(status);
+}
+
+/* The book's NewCgroupManager, Set: the cgroup exists, with its limits,
+ * before the container does. Without limits there is no cgroup. */
+static int setup_cgroup(struct cgroup *cg, const struct resources *resources, const char *id)
+{
+	char name[64];
+
+	snprintf(name, sizeof name, "mydocker-%s", id);
+	if (cgroup_find(cg, &real_cgroup_host, name, resources) < 0 ||
+	    cgroup_create(cg) < 0 || cgroup_set(cg) < 0)
+		return -1;
+	return 0;
+}
+
+/* The OOM killer killed a process of the container: say so, and exit 137
+ * as if the container had been killed, whichever process it chose. */
+static int check_oom(const struct cgroup *cg, int code)
+{
+	uint64_t kills = cgroup_oom_kills(cg);
+	char limit[32];
+
+	if (kills == 0)
+		return code;
+	format_size(cg->resources->memory, limit, sizeof limit);
+	error_msg("the container ran out of memory: the OOM killer killed %llu of its processes "
+		  "(memory limit -m %s)", (unsigned long long)kills, limit);
+	return 128 + SIGKILL;
+}
+
+static char **copy_strings(char *const *strings, size_t n)
+{
+	char **copy = calloc(n + 1, sizeof *copy);
+
+	for (size_t i = 0; copy && i < n; i++) {
+		copy[i] = strdup(strings[i]);
+		if (!copy[i]) {
+			while (i--)
+				free(copy[i]);
+			free(copy);
+			return NULL;
+		}
+	}
+	return copy;
+}
+
+/* The record ps shows, and the container's name: given, or made up until
+ * one is free. record_create() fails with EEXIST when a name is taken. */
+static int create_record(struct record *rec, const struct run_options *opts, const char *id)
+{
+	char specs[MAX_VOLUMES][2 * PATH_MAX + 4], *volumes[MAX_VOLUMES];
+	size_t n = 0;
+
+	while (opts->command[n])
+		n++;
+	for (int i = 0; i < opts->n_volumes; i++) {
+		format_volume(&opts->volumes[i], specs[i], sizeof specs[i]);
+		volumes[i] = specs[i];
+	}
+	*rec = (struct record){ .monitor_pid = getpid(), .exit_code = -1, .detached = opts->detach,
+				.limits = opts->resources };
+	snprintf(rec->id, sizeof rec->id, "%s", id);
+	snprintf(rec->image, sizeof rec->image, "%s", opts->image);
+	snprintf(rec->status, sizeof rec->status, "created");
+	now_iso8601(rec->created, sizeof rec->created);
+	rec->command = copy_strings(opts->command, n);
+	rec->volumes = copy_strings(volumes, (size_t)opts->n_volumes);
+	if (!rec->command || !rec->volumes) {
+		error_errno("create the record of container %s", id);
+		return -1;
+	}
+	for (int tries = 0; tries < 20; tries++) {
+		if (opts->name)
+			snprintf(rec->name, sizeof rec->name, "%s", opts->name);
+		else
+			generate_name(rec->name, sizeof rec->name);
+		if (record_create(rec) == 0)
+			return 0;
+		if (errno != EEXIST || opts->name)
+			break;
+	}
+	if (errno == EEXIST)
+		error_msg("the name %s is taken by another container (mydocker rm %s frees it)",
+			  rec->name, rec->name);
+	record_free(rec);
+	rec->id[0] = '\0';
+	return -1;
+}
+
+static void record_started(struct record *rec, pid_t pid)
+{
+	rec->pid = pid;
+	rec->pid_start = process_start_time(pid);
+	snprintf(rec->status, sizeof rec->status, "running");
+	record_write(rec);
+}
+
+/* A container that ran keeps its record, with its exit code, until
+ * `mydocker rm` (as docker does); with --rm, or if it never ran, it goes. */
+static void finish_record(struct record *rec, bool started, bool remove, int code)
+{
+	if (!rec->id[0])
+		return;
+	if (!started || remove) {
+		record_remove(rec);
+	} else {
+		snprintf(rec->status, sizeof rec->status, "exited");
+		rec->exit_code = code;
+		record_write(rec);
+	}
+	record_free(rec);
+}
+
+/* The book's Run. */
+int run_container(const struct run_options *opts, int ready_fd)
+{
+	struct container_log log = { .file = -1, .master = -1, .slave = -1 };
+	struct workspace ws = { 0 };
+	struct record rec = { 0 };
+	struct cgroup cg = { 0 };
+	int pipe_fd, code = EXIT_MYDOCKER;
+	char image_dir[PATH_MAX];
+	bool started = false;
+	pid_t pid;
+
+	handle_signals();
+	if (opts->name && record_name_taken(opts->name)) {
+		error_msg("the name %s is taken by another container (mydocker rm %s frees it)",
+			  opts->name, opts->name);
+		return EXIT_MYDOCKER;
+	}
+	if (image_unpack(opts->image, image_dir, sizeof image_dir) < 0 ||
+	    check_volumes(opts->volumes, opts->n_volumes, image_dir) < 0 ||
+	    create_volume_dirs(opts->volumes, opts->n_volumes) < 0 ||
+	    workspace_create(&ws, image_dir) < 0 ||
+	    create_record(&rec, opts, ws.id) < 0 ||
+	    (opts->detach && log_open(&log, ws.id) < 0) ||
+	    setup_cgroup(&cg, &opts->resources, ws.id) < 0)
+		goto out;
+	pid = start_child(opts, &pipe_fd, log.slave);
+	if (log.slave >= 0) { /* the container has its copy */
+		close(log.slave);
+		log.slave = -1;
+	}
+	if (pid < 0)
+		goto out;
+	container_pid = pid;
+	/* The book's Apply: init waits for its command, so it is in the cgroup
+	 * before the command runs. */
+	if (cgroup_apply(&cg, pid) < 0 || stop_signal) {
+		/* Without a command init reads EOF and exits before it runs anything. */
+		close(pipe_fd);
+		wait_for_exit(pid);
+		code = stop_signal ? 128 + stop_signal : EXIT_MYDOCKER;
+		goto out;
+	}
+	record_started(&rec, pid);
+	started = true;
+	send_command(pipe_fd, opts, &ws);
+	if (ready_fd >= 0) {
+		monitor_ready(ready_fd, ws.id, log.file);
+		relay_output(&log);
+	}
+	code = check_oom(&cg, wait_for_exit(pid));
+out:
+	cgroup_destroy(&cg);
+	workspace_delete(&ws);
+	finish_record(&rec, started, opts->remove, code);
+	log_close(&log);
+	return code;
+}

@@ -1,0 +1,108 @@
+/* image.c: images. An image is a root filesystem packed as a tar,
+ * MYDOCKER_ROOT/images/NAME.tar (default MYDOCKER_ROOT: /var/lib/mydocker).
+ * The first container of an image unpacks it, once, into
+ * MYDOCKER_ROOT/images/NAME/, which every later container reuses. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+const char *mydocker_root(void)
+{
+	const char *root = getenv("MYDOCKER_ROOT");
+
+	return root && *root ? root : "/var/lib/mydocker";
+}
+
+/* [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64 characters: no '/', so a name
+ * cannot lead out of images/, and no leading '.', so not "..". */
+bool image_name_is_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 64 || name[0] == '.' || name[0] == '-' || name[0] == '_')
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* tar -xf TAR -C DIR, quietly: its exit status, or -1. Unpacking happens
+ * once per image, so running tar(1) costs a container start nothing. */
+static int untar(const char *tar, const char *dir)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
+		execlp("tar", "tar", "--numeric-owner", "-xf", tar, "-C", dir, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The unpacked root of image name, into dir; unpacks it on first use:
+ * into a temp dir, renamed into place when whole, so that a failed or
+ * concurrent unpack never leaves half an image behind. */
+int image_unpack(const char *name, char *dir, size_t size)
+{
+	char tar[PATH_MAX], tmp[PATH_MAX];
+	int status;
+
+	if (snprintf(dir, size, "%s/images/%s", mydocker_root(), name) >= (int)size ||
+	    snprintf(tar, sizeof tar, "%s.tar", dir) >= (int)sizeof tar ||
+	    snprintf(tmp, sizeof tmp, "%s/images/.%s.unpacking-%d", mydocker_root(), name,
+		     (int)getpid()) >= (int)sizeof tmp) {
+		error_msg("image %s: path too long below %s", name, mydocker_root());
+		return -1;
+	}
+	if (is_dir(dir))
+		return 0;
+	if (access(tar, R_OK) < 0) {
+		error_errno("image %s not found: %s", name, tar);
+		return -1;
+	}
+	if (mkdir(tmp, 0755) < 0) {
+		error_errno("unpack image %s: mkdir %s", name, tmp);
+		return -1;
+	}
+	status = untar(tar, tmp);
+	if (status != 0) {
+		remove_tree(tmp);
+		error_msg("image %s is broken: tar could not unpack %s (exit status %d)", name, tar, status);
+		return -1;
+	}
+	if (rename(tmp, dir) < 0) {
+		int saved_errno = errno;
+		remove_tree(tmp);
+		if (saved_errno == EEXIST || saved_errno == ENOTEMPTY)
+			return 0; /* another mydocker unpacked it first */
+		errno = saved_errno;
+		error_errno("unpack image %s: rename %s to %s", name, tmp, dir);
+		return -1;
+	}
+	debug("unpacked image %s into %s", name, dir);
+	return 0;
+}

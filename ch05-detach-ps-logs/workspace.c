@@ -1,0 +1,140 @@
+/* workspace.c: each container's own layer (the book's NewWorkSpace and
+ * DeleteWorkSpace). The image stays read-only; an overlay filesystem
+ * (联合文件系统) shows the container the image with its own changes on top:
+ *
+ *   MYDOCKER_ROOT/images/busybox/         lower: the image, never written
+ *   MYDOCKER_ROOT/containers/ID/upper/    upper: the container's changes
+ *   MYDOCKER_ROOT/containers/ID/work/     work:  overlayfs's scratch space
+ *   MYDOCKER_ROOT/containers/ID/merged/   the two merged: the container's root
+ *
+ * Kernel docs: filesystems/overlayfs.rst. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+/* 12 hex digits, 48 random bits, as `docker ps` shows an id. */
+int make_container_id(char id[CONTAINER_ID_LEN + 1])
+{
+	unsigned char bytes[CONTAINER_ID_LEN / 2];
+
+	if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+		return -1;
+	for (size_t i = 0; i < sizeof bytes; i++)
+		snprintf(id + 2 * i, 3, "%02x", bytes[i]);
+	return 0;
+}
+
+/* overlayfs takes its directories in one option string, where ',' and
+ * ':' separate; refuse paths that contain them. */
+int overlay_options(char *out, size_t size, const char *lower, const char *upper, const char *work)
+{
+	const char *dirs[] = { lower, upper, work };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (strpbrk(dirs[i], ",:")) {
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	if (snprintf(out, size, "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper, work) >= (int)size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* MYDOCKER_ROOT/containers/ID, with a new ID until one is free: mkdir(2)
+ * either creates the directory or fails, so two mydockers never share one. */
+static int create_container_dir(struct workspace *ws)
+{
+	char containers[PATH_MAX];
+
+	snprintf(containers, sizeof containers, "%s/containers", mydocker_root());
+	if (mkdir_p(containers, 0700) < 0) {
+		error_errno("mkdir %s", containers);
+		return -1;
+	}
+	for (int tries = 0; tries < 10; tries++) {
+		if (make_container_id(ws->id) < 0) {
+			error_errno("make a container id");
+			return -1;
+		}
+		if (snprintf(ws->dir, sizeof ws->dir, "%s/%s", containers, ws->id) >= (int)sizeof ws->dir) {
+			error_msg("path too long below %s", containers);
+			return -1;
+		}
+		if (mkdir(ws->dir, 0700) == 0)
+			return 0;
+		if (errno != EEXIST) {
+			error_errno("mkdir %s", ws->dir);
+			return -1;
+		}
+	}
+	error_msg("no free container id in %s", containers);
+	return -1;
+}
+
+static int make_layer_dir(struct workspace *ws, char *path, const char *name)
+{
+	if (snprintf(path, PATH_MAX, "%s/%s", ws->dir, name) >= PATH_MAX || mkdir(path, 0755) < 0) {
+		error_errno("mkdir %s/%s", ws->dir, name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The book's NewWorkSpace: CreateWriteLayer, CreateMountPoint, and the
+ * overlay mounted on it. On failure, workspace_delete() undoes what was done. */
+int workspace_create(struct workspace *ws, const char *image_dir)
+{
+	char options[3 * PATH_MAX];
+
+	memset(ws, 0, sizeof *ws);
+	if (create_container_dir(ws) < 0 ||
+	    make_layer_dir(ws, ws->upper, "upper") < 0 ||
+	    make_layer_dir(ws, ws->work, "work") < 0 ||
+	    make_layer_dir(ws, ws->merged, "merged") < 0)
+		return -1;
+	if (overlay_options(options, sizeof options, image_dir, ws->upper, ws->work) < 0) {
+		error_errno("overlay options for %s (no ',' or ':' in MYDOCKER_ROOT)", ws->dir);
+		return -1;
+	}
+	if (mount("overlay", ws->merged, "overlay", 0, options) < 0) {
+		error_errno("mount overlay on %s (lowerdir %s)", ws->merged, image_dir);
+		return -1;
+	}
+	ws->mounted = true;
+	debug("container %s: mounted overlay on %s (%s)", ws->id, ws->merged, options);
+	return 0;
+}
+
+/* The book's DeleteWorkSpace: DeleteMountPoint, DeleteWriteLayer. Safe
+ * after a partial workspace_create(); a second call does nothing. */
+int workspace_delete(struct workspace *ws)
+{
+	if (!ws->dir[0])
+		return 0;
+	/* MNT_DETACH: gone from the mount table now, even if a shell on the
+	 * host still has its working directory inside. */
+	if (ws->mounted && umount2(ws->merged, MNT_DETACH) < 0 && errno != EINVAL) {
+		error_errno("unmount %s; leaving %s in place", ws->merged, ws->dir);
+		return -1;
+	}
+	ws->mounted = false;
+	if (remove_tree(ws->dir) < 0) {
+		error_errno("remove %s", ws->dir);
+		return -1;
+	}
+	debug("container %s: unmounted and removed %s", ws->id, ws->dir);
+	ws->dir[0] = '\0';
+	return 0;
+}
