@@ -4,6 +4,8 @@
 #   make test         build and test everything; ends with "N passed, N failed"
 #   make test-STAGE   test one stage
 #   make diff TO=STAGE [FROM=STAGE]   what a stage adds to the one before it
+#   make check-host   what this host lacks to run containers
+#   make clean-host   remove what crashed containers left (mydocker prune --force)
 
 STAGES := $(shell awk '!/^\#/ && NF { print $$1 }' stages.list)
 LAST_STAGE := $(lastword $(STAGES))
@@ -24,7 +26,7 @@ COMMON_OBJS := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
 # an archive: a stage links only the helpers it uses (and their libraries)
 COMMON_LIB := build/common/libcommon.a
 
-.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff lint clean deps install-image
+.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff lint clean deps install-image check-host clean-host
 .DEFAULT_GOAL := all
 
 all: $(STAGES:%=%/mydocker) $(if $(IMAGE_STAGES),install-image)
@@ -70,6 +72,13 @@ diff:
 	@test -n "$(TO)" || { echo "usage: make diff TO=STAGE [FROM=STAGE]" >&2; exit 2; }
 	@test -n "$(FROM)" || { echo "$(TO) is the first stage: nothing before it to diff against" >&2; exit 2; }
 	@diff -ruN --color=auto -x mydocker $(FROM) $(TO) || true
+
+# What this host lacks, and what crashed containers left on it, as the
+# course's last stage sees them.
+check-host: $(LAST_STAGE)/mydocker
+	$(LAST_STAGE)/mydocker check
+clean-host: $(LAST_STAGE)/mydocker
+	$(LAST_STAGE)/mydocker prune --force
 
 lint: build/deps.ok
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \

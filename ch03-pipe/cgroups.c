@@ -37,6 +37,16 @@ const struct subsystem *const subsystems[N_SUBSYSTEMS] = {
 	[SUBSYSTEM_CPUSET] = &cpuset_subsystem,
 };
 
+/* "/a/b/c" -> "/a/b", in a static buffer. */
+static const char *dirname_of(const char *path)
+{
+	static char dir[PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	return dir;
+}
+
 /* On v2 all subsystems share one directory: do each directory once. */
 static bool first_use(const struct cgroup *cg, int i)
 {
@@ -88,7 +98,7 @@ static int find_v1_dir(const char *mountinfo, const char *self_cgroup, const cha
 	const char *rel;
 
 	if (find_cgroup_mount(mountinfo, controller, &m) < 0) {
-		error_msg("cgroup v1: no hierarchy with the %s controller is mounted", controller);
+		error_msg("cgroup v1: no hierarchy with the %s controller is mounted" CHECK_HINT, controller);
 		return -1;
 	}
 	if (find_own_cgroup(self_cgroup, controller, own, sizeof own) < 0) {
@@ -113,7 +123,7 @@ static int find_v2_dir(struct cgroup *cg, const char *mountinfo, const char *nam
 	struct cgroup_mount m;
 
 	if (find_cgroup_mount(mountinfo, NULL, &m) < 0) {
-		error_msg("no cgroup filesystem is mounted (neither v1 nor v2)");
+		error_msg("no cgroup filesystem is mounted (neither v1 nor v2)" CHECK_HINT);
 		return -1;
 	}
 	memcpy(cg->v2_mount, m.point, sizeof cg->v2_mount);
@@ -198,8 +208,7 @@ static int enable_controllers(const struct cgroup *cg, const char *dir)
 		    file_has_word(dir, "cgroup.subtree_control", name, &enabled) < 0)
 			return -1;
 		if (!available) {
-			error_msg("cgroup v2: the %s controller is not available in %s (see its cgroup.controllers)",
-				  name, dir);
+			error_msg("cgroup v2: the %s controller is not available in %s" CHECK_HINT, name, dir);
 			return -1;
 		}
 		if (!enabled)
@@ -231,7 +240,7 @@ int cgroup_create(struct cgroup *cg)
 		if (!first_use(cg, i))
 			continue;
 		if (mkdir(cg->dir[i], 0755) < 0) {
-			error_errno("create cgroup %s", cg->dir[i]);
+			error_msg("create cgroup %s: %s" CHECK_HINT, cg->dir[i], strerror(errno));
 			for (int j = i; j < N_SUBSYSTEMS; j++)
 				cg->dir[j][0] = '\0'; /* not ours to remove */
 			return -1;
@@ -264,6 +273,36 @@ int cgroup_apply(struct cgroup *cg, pid_t pid)
 		if (first_use(cg, i) && cgroup_write(cg->dir[i], "cgroup.procs", text) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* mydocker check: could the container's cgroup be made? On v1 it makes
+ * and removes it; on v2, where enabling a controller changes the host,
+ * it only looks whether the controller is enabled or could be. */
+int cgroup_probe(struct cgroup *cg, char *detail, size_t size)
+{
+	bool available, enabled = false;
+	int i = 0;
+
+	while (i < N_SUBSYSTEMS && !cg->dir[i][0])
+		i++;
+	if (i == N_SUBSYSTEMS)
+		return -1;
+	if (cg->version == 1) {
+		snprintf(detail, size, "v1, can create cgroups in %.400s", dirname_of(cg->dir[i]));
+		return cgroup_create(cg) < 0 || cgroup_destroy(cg) < 0 ? -1 : 0;
+	}
+	if (file_has_word(cg->v2_mount, "cgroup.controllers", subsystems[i]->name, &available) < 0)
+		return -1;
+	if (!available) {
+		error_msg("%s is not in %s/cgroup.controllers", subsystems[i]->name, cg->v2_mount);
+		return -1;
+	}
+	if (access(cg->v2_parent, F_OK) == 0 &&
+	    file_has_word(cg->v2_parent, "cgroup.subtree_control", subsystems[i]->name, &enabled) < 0)
+		return -1;
+	snprintf(detail, size, "v2, %s %.300s", enabled ? "enabled for containers in" : "can be enabled for",
+		 cg->v2_parent);
 	return 0;
 }
 

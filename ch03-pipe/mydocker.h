@@ -53,6 +53,14 @@ char *read_init_config(int fd, struct init_config *config);
 /* init.c: the child's side (the book's RunContainerInitProcess). */
 int init_container(void);
 
+/* check.c: mydocker check, what this host lacks. A failure that the check
+ * covers ends its message with CHECK_HINT. */
+int check_host(void);
+#define CHECK_HINT " ('mydocker check' tells what this host lacks)"
+
+/* prune.c: mydocker prune, what crashed containers left behind. */
+int prune_command(int argc, char **argv);
+
 /* cgroups.c: the cgroup manager (the book's CgroupManager). One subsystem
  * per resource; on cgroup v1 each has its own hierarchy and directory, on
  * cgroup v2 they share one directory. */
@@ -80,6 +88,7 @@ int cgroup_set(struct cgroup *cg);
 int cgroup_apply(struct cgroup *cg, pid_t pid);
 uint64_t cgroup_oom_kills(const struct cgroup *cg);
 int cgroup_destroy(struct cgroup *cg);
+int cgroup_probe(struct cgroup *cg, char *detail, size_t size);
 bool cgroup_in_use(const struct cgroup *cg);
 
 /* cgroup_paths.c: where the hierarchies are mounted and where we are in

@@ -162,7 +162,7 @@ static pid_t start_child(const struct run_options *opts, int *go_fd)
 	child.go_fd = pipe_fds[0];
 	pid = clone_child(&child);
 	if (pid < 0)
-		error_errno("clone into new namespaces");
+		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
 	else
 		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces", pid);
 	close(pipe_fds[0]);

@@ -17,6 +17,7 @@ static void print_usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  run     run a command in a new container\n"
+		"  check   can this host run containers? what to fix if not\n"
 		"  init    (internal) the container's first process; not run by hand\n"
 		"\n"
 		"Flags:\n"
@@ -94,6 +95,8 @@ int main(int argc, char **argv)
 		return run_command(argc - i, argv + i);
 	if (strcmp(argv[i], "init") == 0)
 		return init_command(argc - i, argv + i);
+	if (strcmp(argv[i], "check") == 0)
+		return check_host();
 	error_msg("unknown command: %s", argv[i]);
 	print_usage(stderr);
 	return EXIT_MYDOCKER;

@@ -28,4 +28,9 @@ int run_container(const struct run_options *opts);
 /* init.c: the child's side (the book's RunContainerInitProcess). */
 int init_container(char **command);
 
+/* check.c: mydocker check, what this host lacks. A failure that the check
+ * covers ends its message with CHECK_HINT. */
+int check_host(void);
+#define CHECK_HINT " ('mydocker check' tells what this host lacks)"
+
 #endif

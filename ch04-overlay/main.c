@@ -17,6 +17,8 @@ static void print_usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  run     run a command in a new container\n"
+		"  check   can this host run containers? what to fix if not\n"
+		"  prune   list (and --force remove) what crashed containers left\n"
 		"  init    (internal) the container's first process; not run by hand\n"
 		"\n"
 		"Flags:\n"
@@ -98,6 +100,13 @@ int main(int argc, char **argv)
 		return run_command(argc - i, argv + i);
 	if (strcmp(argv[i], "init") == 0)
 		return init_command(argc - i, argv + i);
+	if (strcmp(argv[i], "check") == 0)
+		return check_host();
+	if (strcmp(argv[i], "prune") == 0) {
+		if (require_root() < 0)
+			return EXIT_MYDOCKER;
+		return prune_command(argc - i, argv + i);
+	}
 	error_msg("unknown command: %s", argv[i]);
 	print_usage(stderr);
 	return EXIT_MYDOCKER;

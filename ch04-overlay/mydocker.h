@@ -57,6 +57,14 @@ char *read_init_config(int fd, struct init_config *config);
 /* init.c: the child's side (the book's RunContainerInitProcess). */
 int init_container(void);
 
+/* check.c: mydocker check, what this host lacks. A failure that the check
+ * covers ends its message with CHECK_HINT. */
+int check_host(void);
+#define CHECK_HINT " ('mydocker check' tells what this host lacks)"
+
+/* prune.c: mydocker prune, what crashed containers left behind. */
+int prune_command(int argc, char **argv);
+
 /* image.c: images/NAME.tar under MYDOCKER_ROOT, unpacked once. */
 const char *mydocker_root(void);
 bool image_name_is_valid(const char *name);
@@ -78,11 +86,14 @@ struct workspace {
 	char dir[PATH_MAX];    /* MYDOCKER_ROOT/containers/ID */
 	char upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX];
 	bool mounted;
+	int lock;              /* flock(2) on dir while we look after it */
 };
 int make_container_id(char id[CONTAINER_ID_LEN + 1]);
+bool container_id_is_valid(const char *id);
 int overlay_options(char *out, size_t size, const char *lower, const char *upper, const char *work);
 int workspace_create(struct workspace *ws, const char *image_dir);
 int workspace_delete(struct workspace *ws);
+bool workspace_is_abandoned(const char *id);
 
 /* cgroups.c: the cgroup manager (the book's CgroupManager). One subsystem
  * per resource; on cgroup v1 each has its own hierarchy and directory, on
@@ -111,6 +122,7 @@ int cgroup_set(struct cgroup *cg);
 int cgroup_apply(struct cgroup *cg, pid_t pid);
 uint64_t cgroup_oom_kills(const struct cgroup *cg);
 int cgroup_destroy(struct cgroup *cg);
+int cgroup_probe(struct cgroup *cg, char *detail, size_t size);
 bool cgroup_in_use(const struct cgroup *cg);
 
 /* cgroup_paths.c: where the hierarchies are mounted and where we are in

@@ -81,7 +81,8 @@ int image_unpack(const char *name, char *dir, size_t size)
 	if (is_dir(dir))
 		return 0;
 	if (access(tar, R_OK) < 0) {
-		error_errno("image %s not found: %s", name, tar);
+		error_msg("image %s not found: %s: %s%s", name, tar, strerror(errno),
+			  strcmp(name, "busybox") == 0 ? CHECK_HINT : "");
 		return -1;
 	}
 	if (mkdir(tmp, 0755) < 0) {

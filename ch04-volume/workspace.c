@@ -13,6 +13,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -33,6 +35,11 @@ int make_container_id(char id[CONTAINER_ID_LEN + 1])
 	return 0;
 }
 
+bool container_id_is_valid(const char *id)
+{
+	return strlen(id) == CONTAINER_ID_LEN && strspn(id, "0123456789abcdef") == CONTAINER_ID_LEN;
+}
+
 /* overlayfs takes its directories in one option string, where ',' and
  * ':' separate; refuse paths that contain them. */
 int overlay_options(char *out, size_t size, const char *lower, const char *upper, const char *work)
@@ -50,6 +57,35 @@ int overlay_options(char *out, size_t size, const char *lower, const char *upper
 		return -1;
 	}
 	return 0;
+}
+
+/* The mydocker that runs a container holds flock(2) on its directory until
+ * it has cleaned up; the kernel lets go when the process dies, even by
+ * kill -9. `mydocker prune` can take the lock only of what nobody looks
+ * after. (The fd is close-on-exec: the container does not inherit it.) */
+static int lock_workspace(struct workspace *ws)
+{
+	ws->lock = open(ws->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ws->lock < 0 || flock(ws->lock, LOCK_EX) < 0) {
+		error_errno("lock %s", ws->dir);
+		return -1;
+	}
+	return 0;
+}
+
+bool workspace_is_abandoned(const char *id)
+{
+	char dir[PATH_MAX];
+	bool abandoned;
+	int fd;
+
+	snprintf(dir, sizeof dir, "%s/containers/%s", mydocker_root(), id);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT;
+	abandoned = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);
+	return abandoned;
 }
 
 /* MYDOCKER_ROOT/containers/ID, with a new ID until one is free: mkdir(2)
@@ -73,7 +109,7 @@ static int create_container_dir(struct workspace *ws)
 			return -1;
 		}
 		if (mkdir(ws->dir, 0700) == 0)
-			return 0;
+			return lock_workspace(ws);
 		if (errno != EEXIST) {
 			error_errno("mkdir %s", ws->dir);
 			return -1;
@@ -99,6 +135,7 @@ int workspace_create(struct workspace *ws, const char *image_dir)
 	char options[3 * PATH_MAX];
 
 	memset(ws, 0, sizeof *ws);
+	ws->lock = -1;
 	if (create_container_dir(ws) < 0 ||
 	    make_layer_dir(ws, ws->upper, "upper") < 0 ||
 	    make_layer_dir(ws, ws->work, "work") < 0 ||
@@ -109,7 +146,7 @@ int workspace_create(struct workspace *ws, const char *image_dir)
 		return -1;
 	}
 	if (mount("overlay", ws->merged, "overlay", 0, options) < 0) {
-		error_errno("mount overlay on %s (lowerdir %s)", ws->merged, image_dir);
+		error_msg("mount overlay on %s: %s" CHECK_HINT, ws->merged, strerror(errno));
 		return -1;
 	}
 	ws->mounted = true;
@@ -136,5 +173,8 @@ int workspace_delete(struct workspace *ws)
 	}
 	debug("container %s: unmounted and removed %s", ws->id, ws->dir);
 	ws->dir[0] = '\0';
+	if (ws->lock >= 0)
+		close(ws->lock);
+	ws->lock = -1;
 	return 0;
 }

@@ -18,11 +18,6 @@
 #include "common.h"
 #include "mydocker.h"
 
-bool container_id_is_valid(const char *id)
-{
-	return strlen(id) == CONTAINER_ID_LEN && strspn(id, "0123456789abcdef") == CONTAINER_ID_LEN;
-}
-
 /* Is dir a mount point, that is, on another device than its parent? */
 static bool is_mounted(const char *dir)
 {

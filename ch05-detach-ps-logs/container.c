@@ -175,7 +175,7 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_f
 	child.pipe_fd = pipe_fds[0];
 	pid = clone_child(&child);
 	if (pid < 0)
-		error_errno("clone into new namespaces");
+		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
 	else
 		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces", pid);
 	close(pipe_fds[0]);
@@ -286,8 +286,8 @@ static int create_record(struct record *rec, const struct run_options *opts, con
 		format_volume(&opts->volumes[i], specs[i], sizeof specs[i]);
 		volumes[i] = specs[i];
 	}
-	*rec = (struct record){ .monitor_pid = getpid(), .exit_code = -1, .detached = opts->detach,
-				.limits = opts->resources };
+	*rec = (struct record){ .monitor_pid = getpid(), .monitor_start = process_start_time(getpid()),
+				.exit_code = -1, .detached = opts->detach, .limits = opts->resources };
 	snprintf(rec->id, sizeof rec->id, "%s", id);
 	snprintf(rec->image, sizeof rec->image, "%s", opts->image);
 	snprintf(rec->status, sizeof rec->status, "created");

@@ -18,6 +18,8 @@ static void print_usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  run     run a command in a new container\n"
+		"  check   can this host run containers? what to fix if not\n"
+		"  prune   list (and --force remove) what crashed containers left\n"
 		"  ps      list containers\n"
 		"  logs    print a detached container's output\n"
 		"  rm      remove exited containers\n"
@@ -155,6 +157,13 @@ int main(int argc, char **argv)
 		return run_command(argc - i, argv + i);
 	if (strcmp(argv[i], "init") == 0)
 		return init_command(argc - i, argv + i);
+	if (strcmp(argv[i], "check") == 0)
+		return check_host();
+	if (strcmp(argv[i], "prune") == 0) {
+		if (require_root() < 0)
+			return EXIT_MYDOCKER;
+		return prune_command(argc - i, argv + i);
+	}
 	if (strcmp(argv[i], "commit") == 0)
 		return commit_command(argc - i, argv + i);
 	if (strcmp(argv[i], "ps") == 0)

@@ -58,6 +58,7 @@ char *record_to_json(const struct record *r)
 	    !cJSON_AddNumberToObject(o, "pid", (double)r->pid) ||
 	    !cJSON_AddNumberToObject(o, "pid_start_time", (double)r->pid_start) ||
 	    !cJSON_AddNumberToObject(o, "monitor_pid", (double)r->monitor_pid) ||
+	    !cJSON_AddNumberToObject(o, "monitor_start_time", (double)r->monitor_start) ||
 	    json_add_strings(o, "command", r->command) < 0 ||
 	    !cJSON_AddStringToObject(o, "created", r->created) ||
 	    !cJSON_AddStringToObject(o, "status", r->status) ||
@@ -100,6 +101,7 @@ int record_from_json(const char *text, struct record *r)
 	    json_number(o, "pid", &r->pid) < 0 ||
 	    json_number(o, "pid_start_time", &r->pid_start) < 0 ||
 	    json_number(o, "monitor_pid", &r->monitor_pid) < 0 ||
+	    json_number(o, "monitor_start_time", &r->monitor_start) < 0 ||
 	    !(r->command = json_strings(o, "command")) ||
 	    copy_string(r->created, sizeof r->created, o, "created") < 0 ||
 	    copy_string(r->status, sizeof r->status, o, "status") < 0 ||
@@ -248,7 +250,8 @@ int record_lookup(const char *name_or_id, char id[CONTAINER_ID_LEN + 1])
 
 /* Field 22 of /proc/PID/stat: when the process started, in clock ticks
  * after boot. With the pid, it names one process, even once the pid has
- * been reused (proc(5)). 0 when there is no such process. */
+ * been reused (proc(5)). 0 when there is no such process, or only its
+ * zombie (state Z, field 3): dead, not yet reaped by its parent. */
 long long process_start_time(long long pid)
 {
 	char path[64], text[1024], *p;
@@ -257,7 +260,9 @@ long long process_start_time(long long pid)
 	snprintf(path, sizeof path, "/proc/%lld/stat", pid);
 	if (pid <= 0 || read_file(path, text, sizeof text) < 0 || !(p = strrchr(text, ')')))
 		return 0;
-	p += 2; /* after "pid (comm) ": field 3 */
+	p += 2; /* after "pid (comm) ": field 3, the state */
+	if (*p == 'Z' || *p == 'X')
+		return 0;
 	for (int field = 3; field < 22; field++) {
 		p = strchr(p, ' ');
 		if (!p)
@@ -268,12 +273,13 @@ long long process_start_time(long long pid)
 	return start;
 }
 
-/* A record says "running" as long as its monitor has not said otherwise;
- * when the process is gone without it (the monitor was killed, the host
- * rebooted), it is shown as exited, with an unknown exit code. */
+/* A record says "created" or "running" until its monitor writes "exited",
+ * which it does once it has cleaned up. A monitor that is gone (killed, or
+ * the host rebooted) will never write it: such a record is shown as
+ * exited, with an unknown exit code. */
 void record_refresh_status(struct record *r)
 {
-	if (strcmp(r->status, "running") == 0 && process_start_time(r->pid) != r->pid_start) {
+	if (strcmp(r->status, "exited") != 0 && process_start_time(r->monitor_pid) != r->monitor_start) {
 		snprintf(r->status, sizeof r->status, "exited");
 		r->exit_code = -1;
 	}

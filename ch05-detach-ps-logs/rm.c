@@ -30,14 +30,15 @@ static void wait_for_process(long long pid)
 
 static int kill_and_wait(struct record *r)
 {
-	long long monitor = r->monitor_pid, monitor_start = process_start_time(monitor);
+	bool monitor_runs = process_start_time(r->monitor_pid) == r->monitor_start;
 
-	if (kill((pid_t)r->pid, SIGKILL) < 0 && errno != ESRCH) {
+	/* only if the pid still is the container's (pids are reused) */
+	if (process_start_time(r->pid) == r->pid_start && kill((pid_t)r->pid, SIGKILL) < 0 && errno != ESRCH) {
 		error_errno("kill container %s (pid %lld)", r->name, r->pid);
 		return -1;
 	}
-	if (monitor_start)
-		wait_for_process(monitor);
+	if (monitor_runs)
+		wait_for_process(r->monitor_pid);
 	debug("rm: killed %s and its monitor finished", r->name);
 	return 0;
 }

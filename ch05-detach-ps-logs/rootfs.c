@@ -32,7 +32,7 @@ void pivot_into(const char *root)
 	    !mkdtemp(put_old))
 		die_errno(EXIT_MYDOCKER, "make a directory for the old root in %s", root);
 	if (syscall(SYS_pivot_root, root, put_old) < 0)
-		die_errno(EXIT_MYDOCKER, "pivot_root into %s", root);
+		die_msg(EXIT_MYDOCKER, "pivot_root into %s: %s" CHECK_HINT, root, strerror(errno));
 	if (chdir("/") < 0)
 		die_errno(EXIT_MYDOCKER, "chdir / in the new root");
 	old = put_old + strlen(root); /* its path from the new / */

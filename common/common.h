@@ -37,6 +37,7 @@ void die_errno(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 void die_msg(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
+void error_capture(char *buf, size_t size);
 
 /* log.c: with --debug, narrate each step as "mydocker: => ...". */
 void log_set_debug(bool on);

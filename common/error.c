@@ -10,16 +10,33 @@
 
 #include "common.h"
 
+static char *captured;     /* error_capture(): the last message goes here */
+static size_t captured_size;
+
 static void vreport(int saved_errno, const char *fmt, va_list ap)
 {
 	char line[1024];
 	int n = snprintf(line, sizeof line, "mydocker: ");
 
 	vsnprintf(line + n, sizeof line - n, fmt, ap);
-	if (saved_errno)
+	if (captured && saved_errno)
+		snprintf(captured, captured_size, "%s: %s", line + n, strerror(saved_errno));
+	else if (captured)
+		snprintf(captured, captured_size, "%s", line + n);
+	else if (saved_errno)
 		fprintf(stderr, "%s: %s\n", line, strerror(saved_errno));
 	else
 		fprintf(stderr, "%s\n", line);
+}
+
+/* Until error_capture(NULL, 0), error_errno() and error_msg() keep their
+ * last message (without "mydocker: ") in buf instead of printing it. */
+void error_capture(char *buf, size_t size)
+{
+	captured = buf;
+	captured_size = size;
+	if (buf && size)
+		buf[0] = '\0';
 }
 
 void error_errno(const char *fmt, ...)

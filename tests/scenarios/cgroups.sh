@@ -145,3 +145,16 @@ test_book_stress_example_is_oom_killed() {
 	expect_stderr_has "OOM"
 	expect_stderr_has "-m 100m"
 }
+
+# The command's own flags are not mydocker's: stress's -m 1 after the
+# command does not replace -m 100m (issue: option parsing stops there).
+since ch03-cgroups
+
+test_flags_after_the_command_are_the_command_s() {
+	container -m 100m "$PROBE" args --vm-bytes 800m -m 1
+	expect_status 0
+	expect_stdout "10 $("$HELPERS/probe" args --vm-bytes | cut -d' ' -f2) --vm-bytes
+4 $("$HELPERS/probe" args 800m | cut -d' ' -f2) 800m
+2 $("$HELPERS/probe" args -m | cut -d' ' -f2) -m
+1 $("$HELPERS/probe" args 1 | cut -d' ' -f2) 1"
+}

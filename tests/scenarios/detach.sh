@@ -118,6 +118,7 @@ test_a_record_whose_process_is_gone_shows_exited() {
 	ln -s "../$id" "$MYDOCKER_RUN/names/ghost"
 	cat >"$MYDOCKER_RUN/$id/config.json" <<JSON
 {"id": "$id", "name": "ghost", "pid": 4194300, "pid_start_time": 12345, "monitor_pid": 4194301,
+ "monitor_start_time": 12344,
  "command": ["sleep", "100"], "created": "2026-01-01T00:00:00Z", "status": "running",
  "exit_code": -1, "image": "busybox", "volumes": [], "detached": true,
  "limits": {"memory": 0, "cpu_shares": 0, "cpuset_cpus": ""}}

@@ -134,6 +134,15 @@ test_not_root_exits_125() {
 	expect_one_error_line "root"
 }
 
+test_run_script_refuses_without_root() {
+	local repo=$(dirname "$HELPERS")/..
+	LAST_CMD="setpriv --reuid=65534 ./run"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$repo/run" ps >"$T/stdout" 2>"$T/stderr"
+	status=$?
+	expect_status 125
+	[ "$(grep -c . "$T/stderr")" = 1 ] && grep -q "needs root" "$T/stderr" || fail "expected one line saying ./run needs root"
+}
+
 test_init_refuses_to_run_on_the_host() {
 	mydocker init -- /bin/true
 	expect_status 125

@@ -1,5 +1,5 @@
 /* test_records.c: a container's record as JSON (round trip, and what is
- * refused), names, the ps table, and telling a live process from a gone
+ * refused), names, the ps table, and telling a live monitor from a gone
  * one. since: ch05-detach-ps-logs */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,7 +22,7 @@ static char *volumes[] = { "/srv:/data:ro", NULL };
 
 static struct record sample(const char *id, const char *name, const char *status, long long code)
 {
-	struct record r = { .pid = 4242, .pid_start = 99, .monitor_pid = 4240, .exit_code = code,
+	struct record r = { .pid = 4242, .pid_start = 99, .monitor_pid = 4240, .monitor_start = 98, .exit_code = code,
 			    .detached = true, .command = command, .volumes = volumes,
 			    .limits = { .memory = 100ULL << 20, .cpu_shares = 512, .cpuset_cpus = "0-1" } };
 
@@ -47,6 +47,7 @@ static void test_record_json_round_trip(void **state)
 	assert_int_equal(out.pid, 4242);
 	assert_int_equal(out.pid_start, 99);
 	assert_int_equal(out.monitor_pid, 4240);
+	assert_int_equal(out.monitor_start, 98);
 	assert_string_equal(out.command[2], command[2]);
 	assert_null(out.command[3]);
 	assert_string_equal(out.created, in.created);
@@ -141,11 +142,11 @@ static void test_a_gone_process_shows_as_exited(void **state)
 	struct record r = sample("0123456789ab", "web", "running", -1);
 	(void)state;
 
-	r.pid = getpid();
-	r.pid_start = process_start_time(getpid());
-	assert_true(r.pid_start > 0);
+	r.monitor_pid = getpid();
+	r.monitor_start = process_start_time(getpid());
+	assert_true(r.monitor_start > 0);
 	assert_true(record_is_running(&r));
-	r.pid_start += 1; /* the pid now names another process */
+	r.monitor_start += 1; /* the pid now names another process */
 	assert_false(record_is_running(&r));
 	assert_string_equal(r.status, "exited");
 	assert_int_equal(r.exit_code, -1);

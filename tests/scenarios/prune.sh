@@ -1,0 +1,94 @@
+# prune.sh: `mydocker prune`: what a mydocker killed with SIGKILL (which it
+# cannot catch) leaves behind, found and removed, at several points of
+# start-up; afterwards the host is as before (the harness checks).
+
+since ch03-cgroups
+
+# kill_at STEP [FLAGS]: starts a container and kills its mydocker with
+# SIGKILL once the --debug narration has reached STEP.
+kill_at() {
+	local step=$1 pid
+	shift
+	"$MYDOCKER" --debug run "${RUN_FLAGS[@]}" -m 32m --cpu-shares 512 "$@" /bin/sh -c 'exec sleep 7777' \
+		</dev/null >"$T/killed.stdout" 2>"$T/killed.stderr" &
+	pid=$!
+	wait_until "mydocker reached: $step" grep -q -- "$step" "$T/killed.stderr"
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	wait_until "its container died with it" sh -c "! pgrep -f 'sleep [7]777'"
+}
+
+prune_finds_and_removes() {
+	mydocker prune
+	expect_status 0
+	grep -q '^stale ' "$T/stdout" || fail "prune found nothing after a kill at: $1"
+	mydocker prune --force
+	expect_status 0
+	grep -q '^removed ' "$T/stdout" || fail "prune --force removed nothing"
+	mydocker prune
+	expect_stdout "nothing to prune"
+}
+
+test_prune_after_sigkill_at_each_step_of_start_up() {
+	local steps=("cgroup: created" "cloned pid" "init: exec")
+	at_least ch04-overlay && steps=("mounted overlay" "${steps[@]}")
+	at_least ch05-detach-ps-logs && steps=("record" "${steps[@]}")
+	for step in "${steps[@]}"; do
+		kill_at "$step"
+		prune_finds_and_removes "$step"
+	done
+}
+
+test_prune_leaves_a_running_container_alone() {
+	start_container -m 32m /bin/sh -c 'echo ready; exec sleep 100'
+	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
+	mydocker prune --force
+	expect_status 0
+	expect_stdout "nothing to prune"
+	kill -KILL "$(container_pid)"
+	wait_bg
+	expect_status 137
+}
+
+test_prune_leaves_other_cgroups_alone() {
+	local mine
+	mine=$(cgroup_dir_of $$ cpu)/not-mydocker-$$
+	mkdir "$mine" "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name"
+	mydocker prune --force
+	local kept=$([ -d "$mine" ] && [ -d "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name" ] && echo yes)
+	rmdir "$mine" "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name"
+	expect_eq "cgroups prune does not own, kept" yes "$kept"
+}
+
+since ch04-rootfs
+
+# An image whose tar never ends (a FIFO): mydocker is killed while tar
+# unpacks it into images/.slow.unpacking-PID.
+test_prune_after_sigkill_while_unpacking() {
+	local pid
+	mkfifo "$MYDOCKER_ROOT/images/slow.tar"
+	"$MYDOCKER" run --image slow /bin/true </dev/null >/dev/null 2>&1 &
+	pid=$!
+	wait_until "the unpacking has started" sh -c "ls -a '$MYDOCKER_ROOT/images' | grep -q '^.slow.unpacking-'"
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	pkill -KILL -f "tar --numeric-owner -xf $MYDOCKER_ROOT/images/slow.tar"
+	prune_finds_and_removes "unpacking"
+	rm "$MYDOCKER_ROOT/images/slow.tar"
+}
+
+since ch05-detach-ps-logs
+
+test_prune_after_a_killed_monitor() {
+	local monitor
+	mydocker run -d "${RUN_FLAGS[@]}" --name lost -m 32m /bin/sh -c 'exec sleep 7777'
+	expect_status 0
+	monitor=$("$MYDOCKER" ps --format json | awk '$1 == "\"monitor_pid\":" { print $2 + 0 }')
+	kill -KILL "$monitor"
+	wait_until "its container died with it" sh -c "! pgrep -f 'sleep [7]777'"
+	prune_finds_and_removes "a killed monitor"
+	mydocker ps -a
+	! grep -q lost "$T/stdout" || fail "the stale record is still listed"
+	mydocker run -d "${RUN_FLAGS[@]}" --name lost /bin/true
+	expect_status 0
+}
