@@ -6,6 +6,7 @@
 #   make diff TO=STAGE [FROM=STAGE]   what a stage adds to the one before it
 #   make check-host   what this host lacks to run containers
 #   make clean-host   remove what crashed containers left (mydocker prune --force)
+#   make lab STAGE=S, make test-lab STAGE=S, make lab-reset   classroom labs
 
 STAGES := $(shell awk '!/^\#/ && NF { print $$1 }' stages.list)
 LAST_STAGE := $(lastword $(STAGES))
@@ -26,7 +27,7 @@ COMMON_OBJS := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
 # an archive: a stage links only the helpers it uses (and their libraries)
 COMMON_LIB := build/common/libcommon.a
 
-.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff lint clean deps install-image check-host clean-host
+.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff steps check-steps lint clean deps install-image check-host clean-host lab test-lab lab-reset
 .DEFAULT_GOAL := all
 
 all: $(STAGES:%=%/mydocker) $(if $(IMAGE_STAGES),install-image)
@@ -71,7 +72,20 @@ FROM ?= $(shell awk -v to=$(TO) '!/^\#/ && NF { if ($$1 == to) { print prev; exi
 diff:
 	@test -n "$(TO)" || { echo "usage: make diff TO=STAGE [FROM=STAGE]" >&2; exit 2; }
 	@test -n "$(FROM)" || { echo "$(TO) is the first stage: nothing before it to diff against" >&2; exit 2; }
-	@diff -ruN --color=auto -x mydocker $(FROM) $(TO) || true
+	@tools/make-step $(FROM) $(TO) | { if [ -t 1 ]; then sed -e $$'s/^+.*/\e[32m&\e[0m/' -e $$'s/^-.*/\e[31m&\e[0m/'; else cat; fi; } || true
+
+# Each stage's step, the diff from the stage before it, is committed under
+# notes/steps/, so a change to any chapter shows up as a change to a lesson.
+# (the first stage's step is the whole stage, from nothing)
+steps:
+	@mkdir -p notes/steps
+	@prev=-; for s in $(STAGES); do tools/make-step $$prev $$s > notes/steps/$$s.diff; prev=$$s; done
+	@echo "wrote notes/steps/*.diff"
+
+# Fails when a committed step is not what the sources make: run make steps,
+# and read the change to the lesson before committing it.
+check-steps:
+	@tools/check-steps $(STAGES)
 
 # What this host lacks, and what crashed containers left on it, as the
 # course's last stage sees them.

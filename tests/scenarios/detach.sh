@@ -162,9 +162,10 @@ test_twenty_detached_containers_at_once() {
 test_d_with_i_or_t_is_refused() {
 	detach -it /bin/true
 	expect_status 125
-	expect_one_error_line "-d"
+	expect_one_error_line "-d runs in the background, -i and -t in this terminal"
 	detach -i /bin/true
 	expect_status 125
+	expect_one_error_line "-d runs in the background"
 }
 
 test_foreground_run_keeps_its_record_unless_rm() {

@@ -76,14 +76,17 @@ two"
 }
 
 test_layer_is_removed_after_exit() {
-	container -m 64m /bin/sh -c 'dd if=/dev/zero of=/big bs=1M count=8 2>/dev/null'
+	mydocker --debug run "${RUN_FLAGS[@]}" -m 64m /bin/sh -c 'dd if=/dev/zero of=/big bs=1M count=8 2>/dev/null'
 	expect_status 0
+	expect_stderr_has "mounted overlay on $MYDOCKER_ROOT/containers/"
 	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "a layer is left: $(ls "$MYDOCKER_ROOT/containers")"
 }
 
 test_layer_is_removed_after_a_failed_start() {
-	container -m 64m /no/such/command
+	mydocker --debug run "${RUN_FLAGS[@]}" -m 64m /no/such/command
 	expect_status 127
+	expect_stderr_has "mounted overlay on $MYDOCKER_ROOT/containers/"
+	expect_stderr_has "unmounted and removed $MYDOCKER_ROOT/containers/"
 }
 
 test_layer_is_removed_after_sigterm_and_sigint() {
@@ -105,7 +108,8 @@ test_layer_is_removed_when_init_fails_halfway() {
 	mkdir "$T/bad" && tar -xf "$MYDOCKER_ROOT/images/test.tar" -C "$T/bad"
 	rmdir "$T/bad/dev" && echo not-a-dir >"$T/bad/dev"
 	tar -C "$T/bad" -cf "$MYDOCKER_ROOT/images/baddev.tar" .
-	mydocker run -m 64m --image baddev /bin/true
+	mydocker --debug run -m 64m --image baddev /bin/true
 	expect_status 125
-	expect_one_error_line "/dev"
+	expect_stderr_has "mounted overlay on $MYDOCKER_ROOT/containers/"
+	grep -q "^mydocker: mount tmpfs on /dev: Not a directory" "$T/stderr" || fail "init did not fail mounting /dev"
 }

@@ -55,8 +55,9 @@ test_prune_leaves_other_cgroups_alone() {
 	mine=$(cgroup_dir_of $$ cpu)/not-mydocker-$$
 	mkdir "$mine" "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name"
 	mydocker prune --force
-	local kept=$([ -d "$mine" ] && [ -d "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name" ] && echo yes)
+	local pruned=$status kept=$([ -d "$mine" ] && [ -d "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name" ] && echo yes)
 	rmdir "$mine" "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name"
+	expect_eq "prune's exit status" 0 "$pruned"
 	expect_eq "cgroups prune does not own, kept" yes "$kept"
 }
 

@@ -124,7 +124,7 @@ test_bad_image_name_is_refused() {
 	for bad in ../etc x/y .hidden "" -x; do
 		mydocker run --image "$bad" /bin/true
 		expect_status 125
-		expect_one_error_line "image"
+		expect_one_error_line "invalid --image"
 	done
 }
 
