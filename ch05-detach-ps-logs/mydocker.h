@@ -151,7 +151,7 @@ struct record {
 	long long monitor_pid;  /* the mydocker that runs it */
 	long long monitor_start; /* when that process started */
 	char **command;         /* NULL-terminated */
-	char created[32];       /* "2026-11-23T08:10:00Z" */
+	char created[40];       /* "2026-11-23T08:10:00.123456789Z" */
 	char status[16];        /* "created", "running", "exited" */
 	long long exit_code;    /* -1 while running, or when unknown */
 	char image[65];

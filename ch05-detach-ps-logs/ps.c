@@ -26,13 +26,13 @@ static void command_line(char **command, char *out, size_t size)
 			*p = ' ';
 }
 
-/* "2026-11-23T08:10:00Z" -> "2026-11-23 08:10:00" in local time. */
+/* "2026-11-23T08:10:00.123456789Z" -> "2026-11-23 08:10:00", local time. */
 static void local_time(const char *iso, char *out, size_t size)
 {
 	struct tm tm = { 0 };
 	time_t t;
 
-	if (!strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+	if (!strptime(iso, "%Y-%m-%dT%H:%M:%S", &tm)) {
 		snprintf(out, size, "%s", iso);
 		return;
 	}
@@ -67,7 +67,7 @@ void print_ps_table(FILE *out, struct record *records, size_t n, bool all)
 		"PID", "STATUS", "COMMAND", "CREATED");
 	for (size_t i = 0; i < n; i++) {
 		const struct record *r = &records[i];
-		char pid[24] = "-", status[40], command[25], created[32];
+		char pid[24] = "-", status[40], command[25], created[48];
 		if (!shown(r, all))
 			continue;
 		if (strcmp(r->status, "running") == 0)

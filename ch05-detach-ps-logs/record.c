@@ -343,12 +343,16 @@ void record_list_free(struct record *records, size_t n)
 	free(records);
 }
 
-/* "2026-11-23T08:10:00Z", now. */
+/* "2026-11-23T08:10:00.123456789Z", now (RFC 3339 with nanoseconds, as
+ * docker writes it: containers started within one second still sort). */
 void now_iso8601(char *out, size_t size)
 {
-	time_t t = time(NULL);
+	struct timespec now;
 	struct tm tm;
+	char seconds[32];
 
-	gmtime_r(&t, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(seconds, sizeof seconds, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, size, "%s.%09ldZ", seconds, now.tv_nsec);
 }
