@@ -163,7 +163,8 @@ int record_read(const char *id, struct record *r)
 }
 
 /* The record's directory, and its name, taken with symlink(2), which fails
- * with EEXIST if the name is taken: two containers never get one name. */
+ * with EEXIST if the name is taken: two containers never get one name.
+ * -1 with EEXIST, and nothing said, when the name is taken. */
 int record_create(struct record *r)
 {
 	char dir[PATH_MAX], names[PATH_MAX], link[PATH_MAX], target[64];
@@ -177,12 +178,11 @@ int record_create(struct record *r)
 	}
 	snprintf(target, sizeof target, "../%s", r->id);
 	if (symlink(target, link) < 0) {
-		if (errno == EEXIST)
-			error_msg("the name %s is taken by another container (mydocker rm %s frees it)",
-				  r->name, r->name);
-		else
+		int saved_errno = errno;
+		if (errno != EEXIST) /* a taken name is the caller's to report */
 			error_errno("reserve the name %s", r->name);
 		rmdir(dir);
+		errno = saved_errno;
 		return -1;
 	}
 	if (record_write(r) < 0) {
