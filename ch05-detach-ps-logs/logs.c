@@ -1,8 +1,9 @@
 /* logs.c: `mydocker logs [-f] NAME|ID` (the book's logContainer): what a
  * detached container wrote to its stdout and stderr, which went to
  * MYDOCKER_RUN/ID/container.log. With -f, follow it until the container
- * exits: inotify(7) says when the file grows, a pidfd (pidfd_open(2))
- * when the container's process ends; no polling. */
+ * has exited: inotify(7) says when the file grows, a pidfd (pidfd_open(2))
+ * when its monitor, which copies the last of its output into the log
+ * after it exits, is done too; no polling. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -32,16 +33,16 @@ static int copy_to_stdout(int fd)
 	return fflush(stdout);
 }
 
-/* A pidfd for the record's process, if it is still the same process. */
+/* A pidfd for the container's monitor, if it is still the same process. */
 static int open_pidfd(struct record *r)
 {
 	int fd;
 
 	if (!record_is_running(r))
 		return -1;
-	fd = (int)syscall(SYS_pidfd_open, (pid_t)r->pid, 0);
+	fd = (int)syscall(SYS_pidfd_open, (pid_t)r->monitor_pid, 0);
 	/* the pid may have been reused between the check and the open */
-	if (fd >= 0 && process_start_time(r->pid) != r->pid_start) {
+	if (fd >= 0 && process_start_time(r->monitor_pid) != r->monitor_start) {
 		close(fd);
 		return -1;
 	}
@@ -70,7 +71,7 @@ static int follow(int log_fd, const char *path, struct record *r)
 		if (copy_to_stdout(log_fd) < 0)
 			goto out;
 		if (fds[1].revents & POLLIN)
-			break; /* the container has exited */
+			break; /* the monitor is done: the log is whole */
 	}
 	ret = copy_to_stdout(log_fd);
 out:

@@ -39,8 +39,8 @@ for my $line (<$in>) {
 
 sub to_test { # a command as the test runs it
 	my ($cmd) = @_;
+	$cmd =~ s{(^|[\s'"=:])/tmp/}{$1$tmp/}g; # first: the paths below may be in /tmp
 	$cmd =~ s{(^|[\s;&|(])\./run\b}{$1$repo/run}g;
-	$cmd =~ s{(^|[\s'"=:])/tmp/}{$1$tmp/}g; # first: the others are in /tmp
 	$cmd =~ s{/var/lib/mydocker}{$root}g;
 	$cmd =~ s{/var/run/mydocker}{$run}g;
 	return $cmd;
