@@ -6,13 +6,11 @@
  * are not in it: they are mounted in the container's mount namespace only. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -28,26 +26,13 @@ static bool is_mounted(const char *dir)
 	return stat(dir, &st) == 0 && stat(parent, &pst) == 0 && st.st_dev != pst.st_dev;
 }
 
-/* tar -cf TAR -C DIR . ; its exit status, or -1. tar says 1 when a file
- * changed while it read it, as files of a running container may. */
+/* tar -cf TAR -C DIR . : its exit status. tar says 1 when a file changed
+ * while it read it, as files of a running container may. */
 static int tar_dir(const char *dir, const char *tar)
 {
-	int status;
-	pid_t pid = fork();
+	char *argv[] = { "tar", "--numeric-owner", "-cf", (char *)tar, "-C", (char *)dir, ".", NULL };
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, STDERR_FILENO);
-		execlp("tar", "tar", "--numeric-owner", "-cf", tar, "-C", dir, ".", (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return run_quietly(argv);
 }
 
 /* An unpacked copy of the old image would hide the new tar; it may only

@@ -4,13 +4,11 @@
  * MYDOCKER_ROOT/images/NAME/, which every later container reuses. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -41,26 +39,13 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* tar -xf TAR -C DIR, quietly: its exit status, or -1. Unpacking happens
- * once per image, so running tar(1) costs a container start nothing. */
+/* tar -xf TAR -C DIR: its exit status. Unpacking happens once per image,
+ * so running tar(1) costs a container start nothing. */
 static int untar(const char *tar, const char *dir)
 {
-	int status;
-	pid_t pid = fork();
+	char *argv[] = { "tar", "--numeric-owner", "-xf", (char *)tar, "-C", (char *)dir, NULL };
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, STDERR_FILENO);
-		execlp("tar", "tar", "--numeric-owner", "-xf", tar, "-C", dir, (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return run_quietly(argv);
 }
 
 /* The unpacked root of image name, into dir; unpacks it on first use:

@@ -53,6 +53,9 @@ int mkdir_p(const char *path, mode_t mode);
 int remove_tree(const char *path);
 int path_join(char *out, size_t size, const char *dir, const char *name);
 
+/* run.c: another program, its stderr silenced: its exit status, or -1. */
+int run_quietly(char *const argv[]);
+
 /* size.c: "100m" -> 104857600, as docker's --memory reads it. */
 int parse_size(const char *text, uint64_t *bytes);
 void format_size(uint64_t bytes, char *out, size_t size);

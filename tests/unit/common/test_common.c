@@ -146,6 +146,18 @@ static void test_path_join_refuses_too_long(void **state)
 	assert_int_equal(errno, ENAMETOOLONG);
 }
 
+static void test_run_quietly(void **state)
+{
+	char *ok[] = { "true", NULL }, *seven[] = { "sh", "-c", "echo noise >&2; exit 7", NULL };
+	char *killed[] = { "sh", "-c", "kill -9 $$", NULL }, *missing[] = { "no-such-program-x", NULL };
+	(void)state;
+
+	assert_int_equal(run_quietly(ok), 0);
+	assert_int_equal(run_quietly(seven), 7);
+	assert_int_equal(run_quietly(killed), 128 + 9);
+	assert_int_equal(run_quietly(missing), 127);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_write_file_atomic_leaves_no_temp_file),
 		cmocka_unit_test(test_mkdir_p_and_remove_tree),
 		cmocka_unit_test(test_path_join_refuses_too_long),
+		cmocka_unit_test(test_run_quietly),
 	};
 	return cmocka_run_group_tests_name("common", tests, make_temp_dir, remove_temp_dir);
 }
