@@ -25,6 +25,7 @@ struct child_args {
 	bool interactive;
 	bool tty;
 	int go_fd;        /* read end of the pipe on which we say "go" */
+	int our_fd;       /* its write end, ours: the child closes its copy */
 };
 
 static pid_t container_pid;               /* once the child exists */
@@ -127,6 +128,9 @@ static int child_main(void *arg)
 	 * then nobody will write "go" and read() sees EOF instead. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	/* A pipe reads EOF only once every copy of its write end is closed,
+	 * and clone() gave us a copy of mydocker's. */
+	close(child->our_fd);
 	if (wait_for_go(child->go_fd) < 0)
 		_exit(EXIT_MYDOCKER);
 	if (!child->interactive)
@@ -161,6 +165,7 @@ static pid_t start_child(const struct run_options *opts, int *go_fd)
 		return -1;
 	}
 	child.go_fd = pipe_fds[0];
+	child.our_fd = pipe_fds[1];
 	pid = clone_child(&child);
 	if (pid < 0)
 		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));

@@ -209,3 +209,24 @@ test_hostname_change_stays_inside() {
 	expect_stdout changed-inside
 	expect_eq "host's hostname" "$before" "$(hostname)"
 }
+
+since ch03-run
+
+# Ctrl-C at any moment of start-up: before the container runs, mydocker
+# stops the start (130); after, the signal is passed on and the container's
+# handler ends it (102). Either way, nothing is left (the harness checks).
+# (A signal that lands before the probe has installed its handler is
+# ignored by PID 1: the test presses Ctrl-C again, as a user would.)
+test_ctrl_c_at_any_moment_of_start_up_leaves_nothing() {
+	local delay i limit=()
+	at_least ch03-cgroups && limit=(-m 32m) # a cgroup too, where there are cgroups
+	for delay in 0 0.001 0.002 0.005 0.01 0.02 0.05; do
+		start_container "${limit[@]}" "$PROBE" trap
+		sleep "$delay"
+		kill -INT "$bg"
+		for i in $(seq 20); do kill -0 "$bg" 2>/dev/null || break; sleep 0.1; done
+		kill -0 "$bg" 2>/dev/null && kill -INT "$bg"
+		wait_bg
+		[ "$status" = 130 ] || [ "$status" = 102 ] || fail "Ctrl-C after ${delay}s: exit status $status, expected 130 or 102"
+	done
+}
