@@ -8,7 +8,7 @@
 #   HELPERS     the directory of the test helpers on the host
 
 # since STAGE / before STAGE: in a scenario file, the stages the scenarios
-# below hold for: from STAGE on / only before STAGE ("before -" ends it).
+# below hold for: from STAGE on / only before STAGE (until the next since).
 # Read by tests/run-scenarios; nothing to do when sourced.
 since() { :; }
 before() { :; }
