@@ -222,6 +222,31 @@ static void test_v2_missing_controller_is_refused(void **state)
 	assert_int_equal(cgroup_destroy(&cg), 0);
 }
 
+/* mydocker check on v2 only looks: enabled, or could be, or not there. */
+static void test_v2_probe_only_looks(void **state)
+{
+	struct resources memory_only = { .memory = 100ULL << 20 };
+	char detail[512], dir[PATH_MAX];
+	struct cgroup cg;
+	(void)state;
+
+	setup_v2("cpuset cpu io memory pids\n");
+	assert_int_equal(cgroup_find(&cg, &fake, "mydocker-check-1", &memory_only), 0);
+	assert_int_equal(cgroup_probe(&cg, detail, sizeof detail), 0);
+	assert_non_null(strstr(detail, "v2, can be enabled for"));
+	snprintf(dir, sizeof dir, "%s/v2/mydocker/mydocker-check-1", top);
+	assert_int_equal(access(dir, F_OK), -1); /* nothing made */
+	snprintf(dir, sizeof dir, "%s/v2/mydocker", top);
+	fake_file(dir, "cgroup.subtree_control", "memory\n");
+	assert_int_equal(cgroup_probe(&cg, detail, sizeof detail), 0);
+	assert_non_null(strstr(detail, "v2, enabled for containers in"));
+	setup_v2("cpu io\n");
+	error_capture(detail, sizeof detail);
+	assert_int_equal(cgroup_probe(&cg, detail, sizeof detail), -1);
+	error_capture(NULL, 0);
+	assert_non_null(strstr(detail, "memory is not in"));
+}
+
 static void test_no_limits_no_cgroup(void **state)
 {
 	struct resources none = { 0 };
@@ -242,6 +267,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_v1_fake_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_fake_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v2_missing_controller_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v2_probe_only_looks, setup, teardown),
 		cmocka_unit_test(test_no_limits_no_cgroup),
 	};
 	return cmocka_run_group_tests_name("cgroup fake tree", tests, NULL, NULL);
