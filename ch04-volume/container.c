@@ -96,8 +96,19 @@ static void stdin_from_dev_null(void)
 	close(fd);
 }
 
-/* With -t on a terminal, make the container the terminal's foreground
- * process group (credentials(7), tcsetpgrp(3)): Ctrl-C then reaches the
+/* The container's signals stay inside it: kill(2) with pid 0 or -PGRP
+ * signals a whole process group, and a container left in mydocker's group
+ * (and its caller's) could kill them with `kill -9 0`. Without -t, the
+ * container gets a session of its own, setsid(2), which also has no
+ * controlling terminal; with -t, only a process group, setpgid(2). */
+static void leave_our_process_group(bool tty)
+{
+	if ((tty ? setpgid(0, 0) : setsid()) < 0)
+		die_errno(EXIT_MYDOCKER, "give the container a process group of its own");
+}
+
+/* With -t on a terminal, make the container's process group the terminal's
+ * foreground one (credentials(7), tcsetpgrp(3)): Ctrl-C then reaches the
  * container's processes, not mydocker, and a shell in it can hand the
  * terminal back to a process group it can see when it exits. */
 static void take_terminal(void)
@@ -111,7 +122,7 @@ static void take_terminal(void)
 	sigemptyset(&ttou);
 	sigaddset(&ttou, SIGTTOU);
 	sigprocmask(SIG_BLOCK, &ttou, &old);
-	if (setpgid(0, 0) < 0 || tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
+	if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
 		die_errno(EXIT_MYDOCKER, "make the container the terminal's foreground");
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
@@ -130,6 +141,7 @@ static int child_main(void *arg)
 	pass_pipe_as_fd_3(child->pipe_fd);
 	if (!child->interactive)
 		stdin_from_dev_null();
+	leave_our_process_group(child->tty);
 	if (child->tty)
 		take_terminal();
 	execv("/proc/self/exe", child->init_argv);

@@ -230,3 +230,23 @@ test_ctrl_c_at_any_moment_of_start_up_leaves_nothing() {
 		[ "$status" = 130 ] || [ "$status" = 102 ] || fail "Ctrl-C after ${delay}s: exit status $status, expected 130 or 102"
 	done
 }
+
+# kill(2) with pid 0 signals the sender's whole process group. The container
+# has a group (and without -t a session) of its own, so `kill -9 0` inside
+# reaches only the container's processes: mydocker, and the shell that
+# started it, live on. (The container's PID 1 itself survives: a PID
+# namespace's init gets no signal from inside that it has no handler for,
+# pid_namespaces(7), SIGKILL included.)
+test_kill_0_inside_reaches_only_the_container() {
+	local flags
+	for flags in "" -t; do
+		LAST_CMD="setsid bash -c 'mydocker run $flags ... sh -c \"sleep 100 & kill -9 0; ...\"; echo caller ...'"
+		timeout -s KILL 60 setsid --wait bash -c '"$@"; echo "the caller lives; mydocker exited $?"' - \
+			"$MYDOCKER" run $flags "${RUN_FLAGS[@]}" /bin/sh -c 'sleep 100 & kill -9 0; wait $!; echo "sleep: $?"' \
+			</dev/null >"$T/stdout" 2>"$T/stderr"
+		status=$?
+		expect_status 0
+		expect_stdout "sleep: 137
+the caller lives; mydocker exited 0"
+	done
+}
