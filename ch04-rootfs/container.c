@@ -185,9 +185,9 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd)
 }
 
 /* The book's sendInitCommand. */
-static int send_command(int pipe_fd, char **command, char *root)
+static int send_command(int pipe_fd, const struct run_options *opts, char *root)
 {
-	struct init_config config = { .argv = command, .root = root };
+	struct init_config config = { .argv = opts->command, .root = root };
 
 	if (send_init_config(pipe_fd, &config) < 0) {
 		error_errno("send the command to the container");
@@ -274,7 +274,7 @@ int run_container(const struct run_options *opts)
 		code = stop_signal ? 128 + stop_signal : EXIT_MYDOCKER;
 		goto out;
 	}
-	send_command(pipe_fd, opts->command, root);
+	send_command(pipe_fd, opts, root);
 	code = check_oom(&cg, wait_for_exit(pid));
 out:
 	cgroup_destroy(&cg);
