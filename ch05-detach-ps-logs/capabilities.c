@@ -25,9 +25,11 @@ static bool is_kept(cap_value_t cap)
 
 /* The bounding set limits what any later execve(2) can grant, so drop
  * from it first (which needs CAP_SETPCAP, still ours); then set the
- * permitted, effective and inheritable sets, and clear the ambient one. A
- * root process that execs gets bounding | inheritable as its permitted and
- * effective sets: exactly the kept ones. */
+ * permitted and effective sets, and leave the inheritable and ambient ones
+ * empty. A root process that execs gets its bounding set as its permitted
+ * and effective sets: exactly the kept ones. An inheritable set would let
+ * a non-root user in the container gain capabilities from a program's file
+ * capabilities (CVE-2022-24769); docker keeps it empty too. */
 void drop_capabilities(void)
 {
 	cap_t caps;
@@ -39,7 +41,6 @@ void drop_capabilities(void)
 	if (!caps ||
 	    cap_set_flag(caps, CAP_PERMITTED, ARRAY_SIZE(kept), kept, CAP_SET) < 0 ||
 	    cap_set_flag(caps, CAP_EFFECTIVE, ARRAY_SIZE(kept), kept, CAP_SET) < 0 ||
-	    cap_set_flag(caps, CAP_INHERITABLE, ARRAY_SIZE(kept), kept, CAP_SET) < 0 ||
 	    cap_set_proc(caps) < 0)
 		die_errno(EXIT_MYDOCKER, "set the container's capabilities");
 	cap_free(caps);

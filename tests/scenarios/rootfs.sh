@@ -64,7 +64,7 @@ sys-read-only"
 test_capabilities_are_docker_s_default() {
 	container /bin/sh -c 'grep ^Cap /proc/1/status'
 	expect_status 0
-	expect_stdout "CapInh:	00000000a80425fb
+	expect_stdout "CapInh:	0000000000000000
 CapPrm:	00000000a80425fb
 CapEff:	00000000a80425fb
 CapBnd:	00000000a80425fb
