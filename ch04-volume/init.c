@@ -145,6 +145,7 @@ int init_container(void)
 	mount_proc();
 	mount_dev();
 	mount_sys();
+	mask_kernel_files();
 	drop_capabilities();
 	reset_signals();
 	exec_command(config.argv);

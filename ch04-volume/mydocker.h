@@ -88,6 +88,9 @@ void make_mount_points(void);
 void mount_dev(void);
 void mount_sys(void);
 
+/* masks.c: docker's masked and read-only paths of /proc and /sys. */
+void mask_kernel_files(void);
+
 /* capabilities.c: docker's default capabilities, no more. */
 void drop_capabilities(void);
 

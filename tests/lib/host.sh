@@ -24,13 +24,15 @@ cgroup_dirs() {
 	find /sys/fs/cgroup -maxdepth 4 -type d -name 'mydocker*' ! -name mydocker 2>/dev/null
 }
 
-# host_snapshot: the mount table (mount point, options, type, source) and
-# the cgroup directories, sorted.
+# host_snapshot: the mount table (mount point, options, type, source), the
+# cgroup directories and the loop devices, sorted.
 host_snapshot() {
 	echo "## mounts (mount point, options, type, source)"
 	awk '{ for (i = 7; $i != "-"; i++) ; print $5, $6, $(i + 1), $(i + 2) }' /proc/self/mountinfo | sort
 	echo "## cgroups"
 	cgroup_dirs | sort -u
+	echo "## loop devices"
+	losetup --list --noheadings --output NAME,BACK-FILE 2>/dev/null | sort
 }
 
 # tagged_pids TAG: processes whose environment carries MYDOCKER_TEST_TAG=TAG

@@ -19,6 +19,25 @@ test_read_only_volume_refuses_writes() {
 	[ ! -e "$T/vol/new" ] && [ -e "$T/vol/host-file" ] || fail "a read-only volume was written"
 }
 
+# A volume is nosuid and nodev, and so is every mount below its host
+# directory (here a tmpfs the test mounts there, and unmounts at the end):
+# no setuid program or device node of the host's directory works inside.
+test_volume_is_nosuid_and_nodev_all_the_way_down() {
+	mkdir -p "$T/vol/below"
+	mount -t tmpfs -o size=1m mydocker-test "$T/vol/below" || fail "cannot mount a tmpfs below the volume"
+	trap "umount $T/vol/below" EXIT
+	container -v "$T/vol:/data" -v "$T/vol:/ro-data:ro" /bin/sh -c "
+		for d in /data /data/below /ro-data /ro-data/below; do echo \"\$d \$($PROBE mountflags \$d)\"; done
+		mknod /data/null c 1 3 && echo made-a-node && echo x >/data/null"
+	expect_status 1
+	expect_stdout "/data rw nosuid nodev exec
+/data/below rw nosuid nodev exec
+/ro-data ro nosuid nodev exec
+/ro-data/below ro nosuid nodev exec
+made-a-node"
+	expect_stderr_has "/data/null: Permission denied"
+}
+
 test_rw_mode_and_several_volumes() {
 	container -v "$T/a:/a:rw" -v "$T/b:/deep/down/b" /bin/sh -c 'echo 1 >/a/f && echo 2 >/deep/down/b/f'
 	expect_status 0

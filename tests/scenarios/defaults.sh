@@ -1,0 +1,71 @@
+# defaults.sh: docker's defaults, what a container may not touch: the host
+# kernel's files and settings, its devices, the mydocker binary, the
+# caller's environment. Each scenario tries what an untrusted image would,
+# and never changes the host even where the attempt succeeds (an earlier
+# stage, or a regression).
+
+since ch04-rootfs
+
+masked_paths="/proc/acpi /proc/asound /proc/interrupts /proc/kcore /proc/keys /proc/latency_stats
+	/proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi /sys/firmware /sys/devices/virtual/powercap"
+read_only_paths="/proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger"
+
+# Every masked path this kernel has shows nothing: a file reads empty, a
+# directory lists empty. (head -c bounds what a regression would read.)
+test_masked_kernel_files_show_nothing() {
+	local p expected=""
+	for p in $masked_paths; do
+		[ -e "$p" ] && expected+="$p 0"$'\n'
+	done
+	[ -n "$expected" ] || skip "this kernel has none of docker's masked paths"
+	container /bin/sh -c 'for p in '"$(echo $masked_paths)"'; do
+		if [ -d $p ]; then echo "$p $(ls -A $p | wc -l)"
+		elif [ -e $p ]; then echo "$p $(head -c 4096 $p | wc -c)"; fi
+	done'
+	expect_status 0
+	expect_stdout "${expected%$'\n'}"
+}
+
+# The host kernel's settings cannot be written, even by the container's
+# root: the write of core_pattern's own value (never a new one) is refused.
+test_kernel_settings_are_read_only() {
+	local p expected="" before
+	before=$(cat /proc/sys/kernel/core_pattern)
+	for p in $read_only_paths; do
+		[ -e "$p" ] && expected+="$p ro nosuid nodev noexec"$'\n'
+	done
+	container /bin/sh -c 'cat /proc/sys/kernel/core_pattern >/proc/sys/kernel/core_pattern && echo written
+		for p in '"$read_only_paths"'; do [ -e $p ] && echo "$p $('"$PROBE"' mountflags $p)"; done; true'
+	expect_status 0
+	expect_stdout "${expected%$'\n'}"
+	expect_stderr_has "Read-only file system"
+	expect_eq "the host's core_pattern" "$before" "$(cat /proc/sys/kernel/core_pattern)"
+}
+
+# A host device cannot be opened, even from a node the container makes
+# itself (CAP_MKNOD stays, as in docker): here a loop device over a file
+# that holds a secret, made by the test and detached at the end.
+test_host_devices_cannot_be_opened_even_after_mknod() {
+	local loop major minor
+	echo "secret-of-the-host" >"$T/disk"
+	truncate -s 1M "$T/disk"
+	loop=$(losetup --find --show "$T/disk" 2>"$T/losetup.err") ||
+		skip "no loop device on this host: $(cat "$T/losetup.err")"
+	trap "losetup -d $loop" EXIT
+	major=$((0x$(stat -c %t "$loop"))) minor=$((0x$(stat -c %T "$loop")))
+	container /bin/sh -c "
+		mknod /tmp/disk b $major $minor && echo made-in-tmp && head -c 18 /tmp/disk
+		mknod /dev/disk b $major $minor && echo made-in-dev && head -c 18 /dev/disk; true"
+	expect_status 0
+	expect_stdout "made-in-tmp
+made-in-dev"
+	expect_stderr_has "/tmp/disk: Permission denied"
+	expect_stderr_has "/dev/disk: Permission denied"
+}
+
+test_dev_mqueue_is_mounted() {
+	container /bin/sh -c "grep -c ' /dev/mqueue .* - mqueue ' /proc/self/mountinfo; $PROBE mountflags /dev/mqueue"
+	expect_status 0
+	expect_stdout "1
+rw nosuid nodev noexec"
+}
