@@ -143,7 +143,8 @@ static int child_main(void *arg)
 	leave_our_process_group(child->tty);
 	if (child->tty)
 		take_terminal();
-	execv("/proc/self/exe", child->init_argv);
+	/* init needs no environment, and ours is not the container's */
+	execve("/proc/self/exe", child->init_argv, (char *[]){ NULL });
 	die_errno(EXIT_MYDOCKER, "exec /proc/self/exe init");
 }
 
@@ -188,13 +189,19 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd)
 static int send_command(int pipe_fd, const struct run_options *opts, struct workspace *ws)
 {
 	struct init_config config = { .argv = opts->command, .root = ws->merged, .hostname = ws->id };
+	int ret = -1;
 
-	if (send_init_config(pipe_fd, &config) < 0) {
+	config.env = container_environment(ws->id, opts->tty);
+	if (!config.env)
+		close(pipe_fd); /* init reads end-of-file and gives up */
+	else if (send_init_config(pipe_fd, &config) == 0)
+		ret = 0;
+	strings_free(config.env);
+	if (ret < 0)
 		error_errno("send the command to the container");
-		return -1;
-	}
-	debug("sent the command to init over the pipe");
-	return 0;
+	else
+		debug("sent the command to init over the pipe");
+	return ret;
 }
 
 /* Exit status as a shell reports it: the code, or 128+N for signal N. */

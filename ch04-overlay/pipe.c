@@ -8,6 +8,7 @@
  * '\0', so later chapters can send more than the command:
  *
  *     arg\0sh\0  arg\0-c\0  arg\0echo "a b"\0  root\0/var/lib/...\0
+ *     env\0PATH=/usr/local/sbin:...\0  env\0HOME=/root\0
  *     hostname\0c0ffee15b00c\0  end\0\0
  *
  * "end" comes last: a message cut short (mydocker died while writing) is
@@ -58,6 +59,9 @@ char *encode_init_config(const struct init_config *config, size_t *len)
 			goto fail;
 	if (config->root && append_pair(&b, "root", config->root) < 0)
 		goto fail;
+	for (char **e = config->env; e && *e; e++)
+		if (append_pair(&b, "env", *e) < 0)
+			goto fail;
 	if (config->hostname && append_pair(&b, "hostname", config->hostname) < 0)
 		goto fail;
 	if (append_pair(&b, "end", "") < 0)
@@ -69,15 +73,16 @@ fail:
 	return NULL;
 }
 
-static int add_arg(struct init_config *config, size_t *n, const char *arg)
+/* Appends to a NULL-terminated list of n strings. */
+static int add_to_list(char ***list, size_t *n, const char *s)
 {
-	char **argv = realloc(config->argv, (*n + 2) * sizeof *argv);
+	char **bigger = realloc(*list, (*n + 2) * sizeof *bigger);
 
-	if (!argv)
+	if (!bigger)
 		return -1;
-	config->argv = argv;
-	argv[(*n)++] = (char *)arg;
-	argv[*n] = NULL;
+	*list = bigger;
+	bigger[(*n)++] = (char *)s;
+	bigger[*n] = NULL;
 	return 0;
 }
 
@@ -86,7 +91,7 @@ static int add_arg(struct init_config *config, size_t *n, const char *arg)
 int decode_init_config(const char *msg, size_t len, struct init_config *config)
 {
 	const char *p = msg, *end = msg + len;
-	size_t n = 0;
+	size_t n = 0, n_env = 0;
 
 	memset(config, 0, sizeof *config);
 	while (p < end) {
@@ -105,11 +110,16 @@ int decode_init_config(const char *msg, size_t len, struct init_config *config)
 			config->root = (char *)value;
 		else if (strcmp(key, "hostname") == 0)
 			config->hostname = (char *)value;
-		else if (strcmp(key, "arg") != 0 || add_arg(config, &n, value) < 0)
+		else if (strcmp(key, "env") == 0) {
+			if (add_to_list(&config->env, &n_env, value) < 0)
+				break;
+		} else if (strcmp(key, "arg") != 0 || add_to_list(&config->argv, &n, value) < 0)
 			break;
 	}
 	free(config->argv);
+	free(config->env);
 	config->argv = NULL;
+	config->env = NULL;
 	errno = EINVAL;
 	return -1;
 }

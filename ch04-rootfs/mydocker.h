@@ -41,8 +41,9 @@ int run_container(const struct run_options *opts);
 
 /* What the parent tells init over the pipe. */
 struct init_config {
-	char **argv; /* the command, NULL-terminated */
-	char *root;  /* the directory to make the container's root */
+	char **argv;     /* the command, NULL-terminated */
+	char *root;      /* the directory to make the container's root */
+	char **env;      /* the command's environment, NULL-terminated */
 };
 
 /* pipe.c: the message on the pipe, fd 3 in init. */
@@ -76,6 +77,10 @@ void mount_sys(void);
 
 /* masks.c: docker's masked and read-only paths of /proc and /sys. */
 void mask_kernel_files(void);
+
+/* environment.c: docker's default environment, not mydocker's. */
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+char **container_environment(const char *hostname, bool tty);
 
 /* capabilities.c: docker's default capabilities, no more. */
 void drop_capabilities(void);

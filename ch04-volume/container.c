@@ -144,7 +144,8 @@ static int child_main(void *arg)
 	leave_our_process_group(child->tty);
 	if (child->tty)
 		take_terminal();
-	execv("/proc/self/exe", child->init_argv);
+	/* init needs no environment, and ours is not the container's */
+	execve("/proc/self/exe", child->init_argv, (char *[]){ NULL });
 	die_errno(EXIT_MYDOCKER, "exec /proc/self/exe init");
 }
 
@@ -190,18 +191,24 @@ static int send_command(int pipe_fd, const struct run_options *opts, struct work
 {
 	struct init_config config = { .argv = opts->command, .root = ws->merged, .hostname = ws->id };
 	char specs[MAX_VOLUMES][2 * PATH_MAX + 4], *volumes[MAX_VOLUMES + 1] = { 0 };
+	int ret = -1;
 
 	for (int i = 0; i < opts->n_volumes; i++) {
 		format_volume(&opts->volumes[i], specs[i], sizeof specs[i]);
 		volumes[i] = specs[i];
 	}
 	config.volumes = volumes;
-	if (send_init_config(pipe_fd, &config) < 0) {
+	config.env = container_environment(ws->id, opts->tty);
+	if (!config.env)
+		close(pipe_fd); /* init reads end-of-file and gives up */
+	else if (send_init_config(pipe_fd, &config) == 0)
+		ret = 0;
+	strings_free(config.env);
+	if (ret < 0)
 		error_errno("send the command to the container");
-		return -1;
-	}
-	debug("sent the command to init over the pipe");
-	return 0;
+	else
+		debug("sent the command to init over the pipe");
+	return ret;
 }
 
 /* Exit status as a shell reports it: the code, or 128+N for signal N. */

@@ -75,6 +75,7 @@ void monitor_ready(int ready_fd, const char *id, int log_fd);
 struct init_config {
 	char **argv;     /* the command, NULL-terminated */
 	char *root;      /* the directory to make the container's root */
+	char **env;      /* the command's environment, NULL-terminated */
 	char *hostname;  /* the container's id */
 	char **volumes;  /* HOST:CONTAINER[:ro|:rw], NULL-terminated */
 };
@@ -110,6 +111,10 @@ void mount_sys(void);
 
 /* masks.c: docker's masked and read-only paths of /proc and /sys. */
 void mask_kernel_files(void);
+
+/* environment.c: docker's default environment, not mydocker's. */
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+char **container_environment(const char *hostname, bool tty);
 
 /* capabilities.c: docker's default capabilities, no more. */
 void drop_capabilities(void);

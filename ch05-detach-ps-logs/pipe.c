@@ -8,6 +8,7 @@
  * '\0', so later chapters can send more than the command:
  *
  *     arg\0sh\0  arg\0-c\0  arg\0echo "a b"\0  root\0/var/lib/...\0
+ *     env\0PATH=/usr/local/sbin:...\0  env\0HOME=/root\0
  *     hostname\0c0ffee15b00c\0  volume\0/srv/data:/data:ro\0  end\0\0
  *
  * "end" comes last: a message cut short (mydocker died while writing) is
@@ -58,6 +59,9 @@ char *encode_init_config(const struct init_config *config, size_t *len)
 			goto fail;
 	if (config->root && append_pair(&b, "root", config->root) < 0)
 		goto fail;
+	for (char **e = config->env; e && *e; e++)
+		if (append_pair(&b, "env", *e) < 0)
+			goto fail;
 	if (config->hostname && append_pair(&b, "hostname", config->hostname) < 0)
 		goto fail;
 	for (char **v = config->volumes; v && *v; v++)
@@ -90,7 +94,7 @@ static int add_to_list(char ***list, size_t *n, const char *s)
 int decode_init_config(const char *msg, size_t len, struct init_config *config)
 {
 	const char *p = msg, *end = msg + len;
-	size_t n = 0, n_volumes = 0;
+	size_t n = 0, n_env = 0, n_volumes = 0;
 
 	memset(config, 0, sizeof *config);
 	while (p < end) {
@@ -109,15 +113,20 @@ int decode_init_config(const char *msg, size_t len, struct init_config *config)
 			config->root = (char *)value;
 		else if (strcmp(key, "hostname") == 0)
 			config->hostname = (char *)value;
-		else if (strcmp(key, "volume") == 0) {
+		else if (strcmp(key, "env") == 0) {
+			if (add_to_list(&config->env, &n_env, value) < 0)
+				break;
+		} else if (strcmp(key, "volume") == 0) {
 			if (add_to_list(&config->volumes, &n_volumes, value) < 0)
 				break;
 		} else if (strcmp(key, "arg") != 0 || add_to_list(&config->argv, &n, value) < 0)
 			break;
 	}
 	free(config->argv);
+	free(config->env);
 	free(config->volumes);
 	config->argv = NULL;
+	config->env = NULL;
 	config->volumes = NULL;
 	errno = EINVAL;
 	return -1;

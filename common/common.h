@@ -53,6 +53,11 @@ int mkdir_p(const char *path, mode_t mode);
 int remove_tree(const char *path);
 int path_join(char *out, size_t size, const char *dir, const char *name);
 
+/* strings.c: NULL-terminated lists of strings on the heap (argv, environ). */
+size_t strings_count(char *const *list);
+int strings_add(char ***list, const char *s);
+void strings_free(char **list);
+
 /* run.c: another program, its stderr silenced: its exit status, or -1. */
 int run_quietly(char *const argv[]);
 

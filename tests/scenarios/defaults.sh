@@ -69,3 +69,36 @@ test_dev_mqueue_is_mounted() {
 	expect_stdout "1
 rw nosuid nodev noexec"
 }
+
+# The container's command starts with docker's default environment, and
+# nothing of the caller's: a variable set around mydocker is not inside.
+# (/proc/1/environ is what the command was started with. sh must stay PID 1,
+# hence a second command: a last command is exec'd in sh's place, and a
+# /proc/1/environ that sh opened for it then reads sh's memory, gone.)
+test_environment_is_docker_s_not_the_caller_s() {
+	local flags hostname
+	for flags in "" -t; do
+		MYDOCKER_TEST_SECRET=leaked container $flags /bin/sh -c 'tr "\0" "\n" </proc/1/environ; hostname'
+		expect_status 0
+		hostname=$(tail -n 1 "$T/stdout")
+		expect_stdout "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+HOSTNAME=$hostname
+HOME=/root${flags:+
+TERM=xterm}
+$hostname"
+	done
+}
+
+since ch05-detach-ps-logs
+
+test_detached_environment_is_docker_s_not_the_caller_s() {
+	local id
+	MYDOCKER_TEST_SECRET=leaked container -d /bin/sh -c 'tr "\0" "\n" </proc/1/environ; true'
+	expect_status 0
+	id=$(stdout)
+	mydocker logs -f "$id"
+	expect_stdout "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+HOSTNAME=$id
+HOME=/root"
+	mydocker rm "$id"
+}

@@ -1,4 +1,5 @@
-/* test_common.c: the helpers in common/ (size parsing, files, directories). */
+/* test_common.c: the helpers in common/ (size parsing, files, directories,
+ * lists of strings). */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -158,6 +159,24 @@ static void test_run_quietly(void **state)
 	assert_int_equal(run_quietly(missing), 127);
 }
 
+static void test_strings_add_count_free(void **state)
+{
+	char **list = NULL;
+	(void)state;
+
+	assert_int_equal(strings_count(list), 0);
+	assert_int_equal(strings_add(&list, "a"), 0);
+	assert_int_equal(strings_add(&list, ""), 0);
+	assert_int_equal(strings_add(&list, "c=d e"), 0);
+	assert_int_equal(strings_count(list), 3);
+	assert_string_equal(list[0], "a");
+	assert_string_equal(list[1], "");
+	assert_string_equal(list[2], "c=d e");
+	assert_null(list[3]);
+	strings_free(list);
+	strings_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_mkdir_p_and_remove_tree),
 		cmocka_unit_test(test_path_join_refuses_too_long),
 		cmocka_unit_test(test_run_quietly),
+		cmocka_unit_test(test_strings_add_count_free),
 	};
 	return cmocka_run_group_tests_name("common", tests, make_temp_dir, remove_temp_dir);
 }
