@@ -96,6 +96,9 @@ void mask_kernel_files(void);
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 char **container_environment(const char *hostname, bool tty);
 
+/* sealed_exe.c: init runs from a sealed copy of mydocker, not the host's file. */
+int open_sealed_exe(void);
+
 /* capabilities.c: docker's default capabilities, no more. */
 void drop_capabilities(void);
 

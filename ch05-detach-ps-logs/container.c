@@ -31,6 +31,7 @@ struct child_args {
 	bool tty;
 	int pipe_fd;      /* read end of the pipe the command comes on */
 	int log_fd;       /* -d: the log's pty, for stdout and stderr; else -1 */
+	int exe_fd;       /* the sealed copy of mydocker that init runs from */
 };
 
 static pid_t container_pid;               /* once the child exists */
@@ -156,8 +157,9 @@ static int child_main(void *arg)
 		take_terminal();
 	if (child->log_fd >= 0)
 		output_to_log(child->log_fd);
-	execv("/proc/self/exe", child->init_argv);
-	die_errno(EXIT_MYDOCKER, "exec /proc/self/exe init");
+	/* init needs no environment, and ours is not the container's */
+	fexecve(child->exe_fd, child->init_argv, (char *[]){ NULL });
+	die_errno(EXIT_MYDOCKER, "exec mydocker init from its sealed copy");
 }
 
 /* clone(2) with new UTS, PID, mount, network and IPC namespaces. The child
@@ -179,9 +181,12 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_f
 	pid_t pid = -1;
 
 	child.init_argv = build_init_argv();
-	if (!child.init_argv || pipe2(pipe_fds, O_CLOEXEC) < 0) {
+	child.exe_fd = open_sealed_exe();
+	if (!child.init_argv || child.exe_fd < 0 || pipe2(pipe_fds, O_CLOEXEC) < 0) {
 		error_errno("prepare the container's first process");
 		free(child.init_argv);
+		if (child.exe_fd >= 0)
+			close(child.exe_fd);
 		return -1;
 	}
 	child.pipe_fd = pipe_fds[0];
@@ -189,8 +194,10 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_f
 	if (pid < 0)
 		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
 	else
-		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces", pid);
+		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces; "
+		      "it runs init from a sealed copy of mydocker", pid);
 	close(pipe_fds[0]);
+	close(child.exe_fd);
 	free(child.init_argv);
 	if (pid < 0)
 		close(pipe_fds[1]);

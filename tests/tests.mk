@@ -4,7 +4,8 @@
 # stage's mydocker.
 
 UNIT_TESTS := $(wildcard tests/unit/test_*.c)
-TEST_HELPERS := build/tests/probe build/tests/test_common build/images/test.tar build/images/busybox.tar
+TEST_HELPERS := build/tests/probe build/tests/test_common build/images/test.tar build/images/busybox.tar \
+	build/images/hostile.tar
 
 build/tests/probe: tests/helpers/probe.c | build/deps.ok
 	@mkdir -p $(@D)
@@ -13,6 +14,19 @@ build/tests/probe: tests/helpers/probe.c | build/deps.ok
 # The tests' image: busybox plus the probe, as /usr/bin/probe.
 build/images/test.tar: tools/make-image build/tests/probe | build/deps.ok
 	tools/make-image $@ build/tests/probe:usr/bin/probe
+
+# A hostile image (tests/scenarios/defaults.sh): its dynamic loader, where
+# mydocker's ELF interpreter is looked for, is hostile-loader; its
+# /hostile-script runs #!/proc/self/exe. (No libc: see the source.)
+build/tests/hostile-loader: tests/helpers/hostile-loader.c | build/deps.ok
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -nostdlib -fno-stack-protector -fno-pie -no-pie $< -o $@
+build/tests/hostile-script:
+	@mkdir -p $(@D)
+	printf '#!/proc/self/exe\n' >$@
+build/images/hostile.tar: tools/make-image build/tests/hostile-loader build/tests/hostile-script $(firstword $(STAGES))/mydocker
+	tools/make-image $@ build/tests/hostile-script:hostile-script \
+		build/tests/hostile-loader:$$(readelf -l $(firstword $(STAGES))/mydocker | sed -n 's/.*interpreter: \(.*\)]/\1/p')
 
 build/tests/test_common: tests/unit/common/test_common.c $(COMMON_LIB)
 	@mkdir -p $(@D)

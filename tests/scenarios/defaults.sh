@@ -89,6 +89,26 @@ $hostname"
 	done
 }
 
+# CVE-2019-5736: an image whose command is #!/proc/self/exe gets the
+# runtime's own binary run inside the container, with the image's dynamic
+# loader: the hostile image here brings one (build/tests/hostile-loader)
+# that chmods, chowns and truncates /proc/self/exe. The host's binary must
+# not change. A copy of it is run, so a failing test cannot harm the build.
+test_hostile_image_cannot_touch_the_mydocker_binary() {
+	local copy=$T/bin/mydocker before command
+	mkdir -p "$T/bin"
+	cp "$MYDOCKER" "$copy"
+	cp "$HELPERS/../images/hostile.tar" "$MYDOCKER_ROOT/images/"
+	before=$(stat -c '%a %u:%g %s' "$copy"; sha256sum <"$copy")
+	for command in /hostile-script /proc/self/exe; do
+		MYDOCKER=$copy mydocker run --image hostile "$command"
+		grep -q "hostile-loader: ran as the loader of /proc/self/exe" "$T/stdout" ||
+			fail "the hostile loader did not run for $command: the test proves nothing"
+		expect_eq "the host's mydocker binary (mode, owner, size, hash) after $command" \
+			"$before" "$(stat -c '%a %u:%g %s' "$copy"; sha256sum <"$copy")"
+	done
+}
+
 since ch05-detach-ps-logs
 
 test_detached_environment_is_docker_s_not_the_caller_s() {
