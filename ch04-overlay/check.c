@@ -195,6 +195,17 @@ static void check_overlay(void)
 				 "(see notes/troubleshooting.md, chapter 4.2)");
 }
 
+/* init runs from a sealed copy of mydocker in memory (sealed_exe.c). */
+static void check_sealed_exe(void)
+{
+	int fd = open_sealed_exe();
+
+	report("sealed copy of mydocker", fd >= 0, fd >= 0 ? "memfd_create(2) works" : strerror(errno),
+	       "a kernel with memfd_create(2) (3.17) and file seals, with sysctl vm.memfd_noexec below 2");
+	if (fd >= 0)
+		close(fd);
+}
+
 int check_host(void)
 {
 	check_root();
@@ -203,6 +214,7 @@ int check_host(void)
 	check_cgroups();
 	check_root_filesystem();
 	check_image();
+	check_sealed_exe();
 	check_overlay();
 	if (failures)
 		printf("%d problem%s found: see notes/troubleshooting.md\n", failures, failures > 1 ? "s" : "");

@@ -20,6 +20,23 @@
 #include "common.h"
 #include "mydocker.h"
 
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U /* Linux 6.3, linux/memfd.h */
+#endif
+
+/* A memfd we may exec. Since Linux 6.3 a host may make memfds
+ * non-executable by default (the sysctl vm.memfd_noexec, memfd_create(2)),
+ * unless MFD_EXEC asks otherwise; a kernel before 6.3 refuses MFD_EXEC as
+ * unknown (EINVAL), and every memfd is executable there. */
+static int executable_memfd(const char *name)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	return fd;
+}
+
 /* An fd of a sealed copy of this program, for fexecve(3); -1 on failure. */
 int open_sealed_exe(void)
 {
@@ -29,7 +46,7 @@ int open_sealed_exe(void)
 
 	if (exe < 0 || fstat(exe, &st) < 0)
 		goto fail;
-	copy = memfd_create("mydocker", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	copy = executable_memfd("mydocker");
 	if (copy < 0)
 		goto fail;
 	while (done < st.st_size) /* sendfile(2) copies inside the kernel */

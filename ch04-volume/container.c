@@ -167,13 +167,16 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd)
 	int pipe_fds[2];
 	pid_t pid = -1;
 
-	child.init_argv = build_init_argv();
 	child.exe_fd = open_sealed_exe();
-	if (!child.init_argv || child.exe_fd < 0 || pipe2(pipe_fds, O_CLOEXEC) < 0) {
+	if (child.exe_fd < 0) {
+		error_msg("make a sealed copy of mydocker for init: %s" CHECK_HINT, strerror(errno));
+		return -1;
+	}
+	child.init_argv = build_init_argv();
+	if (!child.init_argv || pipe2(pipe_fds, O_CLOEXEC) < 0) {
 		error_errno("prepare the container's first process");
 		free(child.init_argv);
-		if (child.exe_fd >= 0)
-			close(child.exe_fd);
+		close(child.exe_fd);
 		return -1;
 	}
 	child.pipe_fd = pipe_fds[0];

@@ -109,6 +109,23 @@ test_hostile_image_cannot_touch_the_mydocker_binary() {
 	done
 }
 
+# Since Linux 6.3 a host may make memfds non-executable unless asked for
+# (the sysctl vm.memfd_noexec): init's sealed copy must ask. The setting
+# belongs to a PID namespace: it is set in one of the test's own, never the
+# host's.
+test_runs_where_memfds_are_not_executable_by_default() {
+	local before
+	[ -e /proc/sys/vm/memfd_noexec ] || skip "this kernel has no vm.memfd_noexec (Linux 6.3)"
+	before=$(cat /proc/sys/vm/memfd_noexec)
+	LAST_CMD="unshare --pid --fork --mount-proc: echo 1 >/proc/sys/vm/memfd_noexec; mydocker run ... /bin/true"
+	unshare --pid --fork --mount-proc /bin/bash -c 'echo 1 >/proc/sys/vm/memfd_noexec && "$@"' - \
+		"$MYDOCKER" run "${RUN_FLAGS[@]}" /bin/sh -c 'echo ran' >"$T/stdout" 2>"$T/stderr"
+	status=$?
+	expect_status 0
+	expect_stdout ran
+	expect_eq "the host's vm.memfd_noexec" "$before" "$(cat /proc/sys/vm/memfd_noexec)"
+}
+
 since ch05-detach-ps-logs
 
 test_detached_environment_is_docker_s_not_the_caller_s() {
