@@ -67,7 +67,7 @@ static char **build_init_argv(char **command)
 	if (!argv)
 		return NULL;
 	argv[i++] = "mydocker";
-	if (log_is_debug())
+	if (debug_enabled())
 		argv[i++] = "--debug";
 	argv[i++] = "init";
 	argv[i++] = "--";

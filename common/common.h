@@ -39,9 +39,9 @@ void die_msg(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 void error_capture(char *buf, size_t size);
 
-/* log.c: with --debug, narrate each step as "mydocker: => ...". */
-void log_set_debug(bool on);
-bool log_is_debug(void);
+/* debug.c: with --debug, narrate each step as "mydocker: => ...". */
+void debug_set(bool on);
+bool debug_enabled(void);
 void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* file.c: small files, such as those under /proc and /sys/fs/cgroup. */

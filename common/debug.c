@@ -1,4 +1,4 @@
-/* log.c: `mydocker --debug` narrates the steps of a start, in order, so a
+/* debug.c: `mydocker --debug` narrates the steps of a start, in order, so a
  * learner sees what happens when, and a test can look for a step. */
 #include <errno.h>
 #include <stdarg.h>
@@ -8,12 +8,12 @@
 
 static bool debug_on;
 
-void log_set_debug(bool on)
+void debug_set(bool on)
 {
 	debug_on = on;
 }
 
-bool log_is_debug(void)
+bool debug_enabled(void)
 {
 	return debug_on;
 }
