@@ -1,7 +1,7 @@
 /* init.c: the child's side (the book's RunContainerInitProcess). It runs as
- * PID 1 of the new PID namespace, makes every mount private to its own mount
- * namespace, mounts a /proc that shows only its own processes, and replaces
- * itself with the user's command. */
+ * PID 1 of the new PID namespace, sets up what the container's command
+ * will see, in the order init_container() lists, and replaces itself with
+ * that command. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>

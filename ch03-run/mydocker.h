@@ -1,6 +1,5 @@
-/* mydocker.h: what the files of this chapter share. Chapter 3.1: `run`
- * clones a child into new namespaces, which re-executes mydocker as `init`
- * and becomes the container's PID 1. */
+/* mydocker.h: what the files of this program share: for each file, the
+ * types and functions the others use, in a block named after it. */
 #ifndef MYDOCKER_H
 #define MYDOCKER_H
 

@@ -1,9 +1,9 @@
 /* container.c: the parent's side of `mydocker run` (the book's Run and
- * NewParentProcess). Unpack the image; give the container an id and an
- * overlay root; create its cgroup; clone a child into new namespaces; the
- * child re-executes mydocker as `init`; put it in the cgroup; send it the
- * command, its root and hostname over a pipe; pass signals on; wait;
- * remove the cgroup and the overlay; exit with the container's status. */
+ * NewParentProcess). run_container() lists the steps in order: what the
+ * container needs is made first; then a child is cloned into new
+ * namespaces, where it runs mydocker again as `init`; mydocker passes
+ * signals on, waits for it, removes what it made, and exits with the
+ * container's status. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
-/* main.c: mydocker's commands. `run` is what a user types; `init` is what
- * `run` makes the container's first process execute, by running this same
- * program again (/proc/self/exe), as the book does. */
+/* main.c: mydocker's commands. `init` is not one for users: `run` makes
+ * the container's first process execute it, by running this same program
+ * again, as the book does. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,8 +1,5 @@
-/* mydocker.h: what the files of this chapter share. Chapter 4.2: `run`
- * clones a child into new namespaces, which re-executes mydocker as `init`
- * and becomes the container's PID 1; its resources are limited by cgroups;
- * init reads its command from a pipe and moves into its root: the image
- * with the container's own write layer on top. */
+/* mydocker.h: what the files of this program share: for each file, the
+ * types and functions the others use, in a block named after it. */
 #ifndef MYDOCKER_H
 #define MYDOCKER_H
 

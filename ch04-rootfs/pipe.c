@@ -5,10 +5,10 @@
  * limit, execve(2)), and it is not on show in /proc/PID/cmdline.
  *
  * The message is a list of key/value pairs, each key and value ended by a
- * '\0', so later chapters can send more than the command:
+ * '\0', so later chapters can send more than the command (every key is in
+ * encode_init_config()):
  *
- *     arg\0sh\0  arg\0-c\0  arg\0echo "a b"\0  root\0/var/lib/...\0
- *     env\0PATH=/usr/local/sbin:...\0  env\0HOME=/root\0  end\0\0
+ *     arg\0sh\0  arg\0-c\0  arg\0echo "a b"\0  end\0\0
  *
  * "end" comes last: a message cut short (mydocker died while writing) is
  * told apart from a whole one. */
