@@ -8,34 +8,6 @@
 #include "common.h"
 #include "mydocker.h"
 
-static void print_usage(FILE *out)
-{
-	fprintf(out,
-		"Usage: mydocker [--debug] COMMAND [ARG...]\n"
-		"\n"
-		"A container runtime, rebuilt one chapter at a time.\n"
-		"\n"
-		"Commands:\n"
-		"  run     run a command in a new container\n"
-		"  check   can this host run containers? what to fix if not\n"
-		"  prune   list (and --force remove) what crashed containers left\n"
-		"  init    (internal) the container's first process; not run by hand\n"
-		"\n"
-		"Flags:\n"
-		"  --debug  narrate each step on stderr\n"
-		"  --help   print this help\n"
-		"\n"
-		"Run 'mydocker COMMAND --help' for a command's flags.\n");
-}
-
-static int require_root(void)
-{
-	if (geteuid() == 0)
-		return 0;
-	error_msg("must run as root (namespaces, mounts and cgroups need it): try sudo");
-	return -1;
-}
-
 static int run_command(int argc, char **argv)
 {
 	struct run_options opts;
@@ -75,37 +47,47 @@ static int init_command(int argc, char **argv)
 	return init_container(argv + 2);
 }
 
+/* The commands, as `mydocker --help` lists them. Each gets its own
+ * arguments: argv[0] is its name. */
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "run", run_command, "run a command in a new container" },
+	{ "check", check_command, "can this host run containers? what to fix if not" },
+	{ "prune", prune_command, "list (and --force remove) what crashed containers left" },
+	{ "init", init_command, "(internal) the container's first process; not run by hand" },
+};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "Usage: mydocker [--debug] COMMAND [ARG...]\n\n"
+		     "A container runtime, rebuilt one chapter at a time.\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\nFlags:\n"
+		     "  --debug  narrate each step on stderr\n"
+		     "  --help   print this help\n"
+		     "\nRun 'mydocker COMMAND --help' for a command's flags.\n");
+}
+
 int main(int argc, char **argv)
 {
-	int i = 1;
+	bool debug_on = false;
+	const struct flag flags[] = { { "--debug", 0, &debug_on, NULL }, { NULL, 0, NULL, NULL } };
+	int code, i = command_flags(argc, argv, flags, print_usage, &code);
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--debug") == 0) {
-			debug_set(true);
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			print_usage(stdout);
-			return 0;
-		} else {
-			error_msg("unknown flag: %s", argv[i]);
-			print_usage(stderr);
-			return EXIT_MYDOCKER;
-		}
-	}
+	if (i < 0)
+		return code;
+	debug_set(debug_on);
 	if (i == argc) {
 		print_usage(stderr);
 		return EXIT_MYDOCKER;
 	}
-	if (strcmp(argv[i], "run") == 0)
-		return run_command(argc - i, argv + i);
-	if (strcmp(argv[i], "init") == 0)
-		return init_command(argc - i, argv + i);
-	if (strcmp(argv[i], "check") == 0)
-		return check_host();
-	if (strcmp(argv[i], "prune") == 0) {
-		if (require_root() < 0)
-			return EXIT_MYDOCKER;
-		return prune_command(argc - i, argv + i);
-	}
+	for (size_t c = 0; c < ARRAY_SIZE(commands); c++)
+		if (strcmp(argv[i], commands[c].name) == 0)
+			return commands[c].run(argc - i, argv + i);
 	error_msg("unknown command: %s", argv[i]);
 	print_usage(stderr);
 	return EXIT_MYDOCKER;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "common.h"
+
 /* Resource limits, as the flags give them; 0 or "" means not set. */
 struct resources {
 	uint64_t memory;       /* -m: bytes */
@@ -39,13 +41,25 @@ int run_container(const struct run_options *opts);
 /* init.c: the child's side (the book's RunContainerInitProcess). */
 int init_container(char **command);
 
-/* check.c: mydocker check, what this host lacks. A failure that the check
- * covers ends its message with CHECK_HINT. */
-int check_host(void);
+/* command.c: what every command uses. command_flags() reads a command's
+ * flags (common.h's parse_flags()) and on -h or a mistake prints its
+ * usage: it returns the index of the command's first argument, or -1 with
+ * *code set to what the command returns. */
+int require_root(void);
+int command_flags(int argc, char **argv, const struct flag *flags, void (*usage)(FILE *), int *code);
+
+/* check.c: mydocker check, what this host lacks; each check says ok or
+ * FAIL with check_report(). A failure that the check covers ends its
+ * message with CHECK_HINT. */
+int check_command(int argc, char **argv);
+void check_report(const char *item, bool ok, const char *detail, const char *fix);
 #define CHECK_HINT " ('mydocker check' tells what this host lacks)"
 
-/* prune.c: mydocker prune, what crashed containers left behind. */
+/* prune.c: mydocker prune, what crashed containers left behind; each
+ * finder reports what it finds with prune_leftover(). */
 int prune_command(int argc, char **argv);
+void prune_leftover(const char *what, const char *path, const char *why, int (*remove)(const char *));
+bool mydocker_runs_as(long pid);
 
 /* cgroups.c: the cgroup manager (the book's CgroupManager). One subsystem
  * per resource; on cgroup v1 each has its own hierarchy and directory, on
@@ -76,6 +90,8 @@ uint64_t cgroup_oom_kills(const struct cgroup *cg);
 int cgroup_destroy(struct cgroup *cg);
 int cgroup_probe(struct cgroup *cg, char *detail, size_t size);
 bool cgroup_in_use(const struct cgroup *cg);
+void check_cgroups(void);
+void prune_cgroups(void);
 
 /* cgroup_paths.c: where the hierarchies are mounted and where we are in
  * them, from the text of /proc/self/mountinfo and /proc/self/cgroup. */

@@ -1,14 +1,11 @@
 /* prune.c: `mydocker prune [--force]`: what containers left behind when
- * their mydocker could not clean up (kill -9, a crash, a reboot): lists
- * it, and with --force removes it. It only touches what mydocker makes:
- * cgroups named mydocker-* whose mydocker is gone. Each chapter teaches
- * it about what its own idea may leave. */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <ftw.h>
+ * their mydocker could not clean up (kill -9, a crash, a reboot): lists it,
+ * and with --force removes it. It touches only what mydocker makes and
+ * nobody looks after any more. Each kind of leftover is found by a
+ * function next to the code that makes and removes it, and prune_command()
+ * calls each, a line per kind. */
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,8 +15,9 @@
 static bool force;
 static int found, failed;
 
-/* One leftover: say what it is, and with --force remove it. */
-static void leftover(const char *what, const char *path, const char *why, int (*remove)(const char *))
+/* One leftover, as a finder reports it: say what it is, and with --force
+ * remove it. */
+void prune_leftover(const char *what, const char *path, const char *why, int (*remove)(const char *))
 {
 	found++;
 	if (!force) {
@@ -34,8 +32,10 @@ static void leftover(const char *what, const char *path, const char *why, int (*
 	printf("removed %-7s %s\n", what, path);
 }
 
-/* Is pid a running mydocker? (A pid may since belong to another program.) */
-static bool mydocker_runs_as(long pid)
+/* Is pid a running mydocker? A leftover named after the pid of the
+ * mydocker that made it is stale once that pid is not one. (A pid may
+ * since belong to another program.) */
+bool mydocker_runs_as(long pid)
 {
 	char exe[64], target[PATH_MAX];
 	ssize_t n;
@@ -46,64 +46,6 @@ static bool mydocker_runs_as(long pid)
 		return false;
 	target[n] = '\0';
 	return strcmp(strrchr(target, '/') ? strrchr(target, '/') + 1 : target, "mydocker") == 0;
-}
-
-/* "mydocker-4242" (run) and "mydocker-check-4242" (check) are named after
- * the pid of the mydocker that made them. */
-static bool owner_is_gone(const char *name, char *why, size_t size)
-{
-	const char *p = name + strlen("mydocker-");
-	char *end;
-	long pid;
-
-	if (strncmp(p, "check-", 6) == 0)
-		p += 6;
-	pid = strtol(p, &end, 10);
-	if (end == p || *end)
-		return false; /* not a name we know: leave it alone */
-	snprintf(why, size, "its mydocker, pid %ld, is gone", pid);
-	return !mydocker_runs_as(pid);
-}
-
-static bool has_processes(const char *dir)
-{
-	char path[PATH_MAX], procs[64];
-
-	return path_join(path, sizeof path, dir, "cgroup.procs") == 0 &&
-	       read_file(path, procs, sizeof procs) > 0;
-}
-
-static int remove_cgroup(const char *dir)
-{
-	return rmdir(dir);
-}
-
-static int visit_cgroup(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	const char *name = path + ftw->base;
-	char why[128];
-
-	(void)st;
-	if (type == FTW_DP && strncmp(name, "mydocker-", 9) == 0 && owner_is_gone(name, why, sizeof why) &&
-	    !has_processes(path))
-		leftover("cgroup", path, why, remove_cgroup);
-	return 0;
-}
-
-/* Every cgroup hierarchy mounted here, walked for mydocker-* cgroups. */
-static void prune_cgroups(void)
-{
-	char *mounts = read_file_all("/proc/self/mountinfo"), *save = NULL;
-
-	for (char *line = mounts ? strtok_r(mounts, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-		char point[PATH_MAX], type[32];
-		const char *dash = strstr(line, " - ");
-		if (dash && sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 &&
-		    sscanf(dash + 3, "%31s", type) == 1 &&
-		    (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0))
-			nftw(point, visit_cgroup, 16, FTW_PHYS | FTW_MOUNT | FTW_DEPTH);
-	}
-	free(mounts);
 }
 
 static void print_prune_usage(FILE *out)
@@ -117,18 +59,18 @@ static void print_prune_usage(FILE *out)
 
 int prune_command(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--force") == 0 || strcmp(argv[i], "-f") == 0) {
-			force = true;
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			print_prune_usage(stdout);
-			return 0;
-		} else {
-			error_msg("unknown flag: %s", argv[i]);
-			print_prune_usage(stderr);
-			return EXIT_MYDOCKER;
-		}
+	const struct flag flags[] = { { "--force", 'f', &force, NULL }, { NULL, 0, NULL, NULL } };
+	int code, i = command_flags(argc, argv, flags, print_prune_usage, &code);
+
+	if (i < 0)
+		return code;
+	if (i < argc) {
+		error_msg("prune takes no arguments");
+		print_prune_usage(stderr);
+		return EXIT_MYDOCKER;
 	}
+	if (require_root() < 0)
+		return EXIT_MYDOCKER;
 	prune_cgroups();
 	if (found == 0)
 		printf("nothing to prune\n");

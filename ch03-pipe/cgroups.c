@@ -15,6 +15,7 @@
  * our controllers (a "hybrid" host mounts both), else v2. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,25 +317,18 @@ uint64_t cgroup_oom_kills(const struct cgroup *cg)
 
 /* rmdir(2) removes a cgroup once no process is in it. The container's PID 1
  * has been reaped, and with it every process of its PID namespace, but the
- * kernel may not have finished taking them out of the cgroup: on EBUSY,
- * wait a little, doubling the wait, up to about two seconds. */
+ * kernel may not have finished taking them out of the cgroup: on EBUSY, try
+ * again after 1, 2, 4 ... 1024 ms, twelve tries in about two seconds. */
 static int remove_cgroup_dir(const char *dir)
 {
-	struct timespec wait = { 0, 1000000 }; /* 1 ms */
-
-	for (int tries = 0; tries < 12; tries++) {
+	for (long wait_ms = 1;; wait_ms *= 2) {
 		if (rmdir(dir) == 0 || errno == ENOENT) {
 			debug("cgroup: removed %s", dir);
 			return 0;
 		}
-		if (errno != EBUSY)
+		if (errno != EBUSY || wait_ms > 1024)
 			break;
-		nanosleep(&wait, NULL);
-		wait.tv_nsec *= 2;
-		if (wait.tv_nsec >= 1000000000) {
-			wait.tv_sec = 1;
-			wait.tv_nsec = 0;
-		}
+		nanosleep(&(struct timespec){ wait_ms / 1000, wait_ms % 1000 * 1000000 }, NULL);
 	}
 	error_errno("remove cgroup %s", dir);
 	return -1;
@@ -352,4 +346,88 @@ int cgroup_destroy(struct cgroup *cg)
 	for (int i = 0; i < N_SUBSYSTEMS; i++)
 		cg->dir[i][0] = '\0';
 	return ret;
+}
+
+/* For each controller run uses: can a container's cgroup be made where
+ * mydocker would make it? */
+void check_cgroups(void)
+{
+	static const struct resources one_limit[N_SUBSYSTEMS] = {
+		[SUBSYSTEM_MEMORY] = { .memory = 6 << 20 },
+		[SUBSYSTEM_CPU] = { .cpu_shares = 1024 },
+		[SUBSYSTEM_CPUSET] = { .cpuset_cpus = "0" },
+	};
+	char name[64], detail[512], item[64];
+
+	snprintf(name, sizeof name, "mydocker-check-%d", (int)getpid());
+	for (int i = 0; i < N_SUBSYSTEMS; i++) {
+		struct cgroup cg;
+		bool ok;
+		snprintf(item, sizeof item, "cgroup %s", subsystems[i]->name);
+		error_capture(detail, sizeof detail);
+		ok = cgroup_find(&cg, &real_cgroup_host, name, &one_limit[i]) == 0 &&
+		     cgroup_probe(&cg, detail, sizeof detail) == 0;
+		error_capture(NULL, 0);
+		check_report(item, ok, detail,
+		       "cgroup v1: mount this controller's hierarchy; cgroup v2: enable it in the root's "
+		       "cgroup.subtree_control (see notes/troubleshooting.md, chapter 3.2)");
+	}
+}
+
+/* "mydocker-4242" (run) and "mydocker-check-4242" (check) are named after
+ * the pid of the mydocker that made them. */
+static bool owner_is_gone(const char *name, char *why, size_t size)
+{
+	const char *p = name + strlen("mydocker-");
+	char *end;
+	long pid;
+
+	if (strncmp(p, "check-", 6) == 0)
+		p += 6;
+	pid = strtol(p, &end, 10);
+	if (end == p || *end)
+		return false; /* not a name we know: leave it alone */
+	snprintf(why, size, "its mydocker, pid %ld, is gone", pid);
+	return !mydocker_runs_as(pid);
+}
+
+static bool has_processes(const char *dir)
+{
+	char path[PATH_MAX], procs[64];
+
+	return path_join(path, sizeof path, dir, "cgroup.procs") == 0 &&
+	       read_file(path, procs, sizeof procs) > 0;
+}
+
+static int remove_cgroup(const char *dir)
+{
+	return rmdir(dir);
+}
+
+static int visit_cgroup(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	const char *name = path + ftw->base;
+	char why[128];
+
+	(void)st;
+	if (type == FTW_DP && strncmp(name, "mydocker-", 9) == 0 && owner_is_gone(name, why, sizeof why) &&
+	    !has_processes(path))
+		prune_leftover("cgroup", path, why, remove_cgroup);
+	return 0;
+}
+
+/* Every cgroup hierarchy mounted here, walked for mydocker-* cgroups. */
+void prune_cgroups(void)
+{
+	char *mounts = read_file_all("/proc/self/mountinfo"), *save = NULL;
+
+	for (char *line = mounts ? strtok_r(mounts, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		char point[PATH_MAX], type[32];
+		const char *dash = strstr(line, " - ");
+		if (dash && sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 &&
+		    sscanf(dash + 3, "%31s", type) == 1 &&
+		    (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0))
+			nftw(point, visit_cgroup, 16, FTW_PHYS | FTW_MOUNT | FTW_DEPTH);
+	}
+	free(mounts);
 }

@@ -1,7 +1,7 @@
 /* check.c: `mydocker check`: can this host run this stage's containers?
  * One line per item, ok or FAIL, and for a failure what to do about it
- * (notes/troubleshooting.md has more). Each chapter adds the checks that
- * its own idea needs. */
+ * (notes/troubleshooting.md has more). Each chapter adds what its own idea
+ * needs: a check in the file of that idea, and a line in check_command(). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -16,7 +16,7 @@
 
 static int failures;
 
-static void report(const char *item, bool ok, const char *detail, const char *fix)
+void check_report(const char *item, bool ok, const char *detail, const char *fix)
 {
 	if (ok) {
 		printf("ok    %s%s%s\n", item, detail[0] ? ": " : "", detail);
@@ -28,7 +28,7 @@ static void report(const char *item, bool ok, const char *detail, const char *fi
 
 static void check_root(void)
 {
-	report("root", geteuid() == 0, geteuid() == 0 ? "" : "not root",
+	check_report("root", geteuid() == 0, geteuid() == 0 ? "" : "not root",
 	       "run mydocker as root (sudo)");
 }
 
@@ -41,7 +41,7 @@ static void check_kernel(void)
 
 	uname(&u);
 	sscanf(u.release, "%d.%d", &major, &minor);
-	report("kernel", major > 5 || (major == 5 && minor >= 4), u.release,
+	check_report("kernel", major > 5 || (major == 5 && minor >= 4), u.release,
 	       "use Linux 5.4 or later");
 }
 
@@ -70,14 +70,30 @@ static void check_namespaces(void)
 		char item[64];
 		int error = try_unshare(namespaces[i].flag);
 		snprintf(item, sizeof item, "%s namespace", namespaces[i].name);
-		report(item, error == 0, error ? strerror(error) : "can be created",
+		check_report(item, error == 0, error ? strerror(error) : "can be created",
 		       error == EPERM ? "run as root on the host; inside a container, start it with --privileged"
 				      : "use a kernel built with this namespace (CONFIG_*_NS)");
 	}
 }
 
-int check_host(void)
+static void print_check_usage(FILE *out)
 {
+	fprintf(out, "Usage: mydocker check\n\n"
+		     "Say, one line per item, whether this host can run this stage's\n"
+		     "containers, and for each failure what to do about it.\n");
+}
+
+int check_command(int argc, char **argv)
+{
+	const struct flag no_flags[] = { { NULL, 0, NULL, NULL } };
+	int code, i = command_flags(argc, argv, no_flags, print_check_usage, &code);
+
+	if (i < 0)
+		return code;
+	if (i < argc) {
+		error_msg("check takes no arguments");
+		return EXIT_MYDOCKER;
+	}
 	check_root();
 	check_kernel();
 	check_namespaces();

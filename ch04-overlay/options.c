@@ -27,8 +27,11 @@ static const struct option run_flags[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Docker's limits: less than 6 MiB cannot even start a container. */
+/* Docker's limits: less than 6 MiB cannot even start a container. A limit
+ * above 8 PiB (2^53 bytes) limits nothing, and would not read back exactly
+ * as a JSON number (a double), as `ps --format json` shows it from ch05 on. */
 #define MIN_MEMORY (6ULL << 20)
+#define MAX_MEMORY (1ULL << 53)
 #define MIN_CPU_SHARES 2
 #define MAX_CPU_SHARES 262144
 #define ONLINE_CPUS "/sys/devices/system/cpu/online"
@@ -71,6 +74,11 @@ static int parse_memory(const char *text, struct run_options *opts)
 	if (opts->resources.memory < MIN_MEMORY) {
 		snprintf(opts->error, sizeof opts->error,
 			 "invalid --memory %s: the minimum memory limit is 6m", text);
+		return -1;
+	}
+	if (opts->resources.memory > MAX_MEMORY) {
+		snprintf(opts->error, sizeof opts->error,
+			 "invalid --memory %s: the largest memory limit is 8388608g (8 PiB)", text);
 		return -1;
 	}
 	return 0;
@@ -129,7 +137,7 @@ static int parse_image(const char *text, struct run_options *opts)
 	if (!image_name_is_valid(text)) {
 		snprintf(opts->error, sizeof opts->error,
 			 "invalid --image %s: a name is letters, digits and '_', '.', '-', "
-			 "starting with a letter or digit", text);
+			 "starting with a letter or digit, not ending in .tar", text);
 		return -1;
 	}
 	opts->image = text;

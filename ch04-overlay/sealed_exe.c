@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -64,4 +66,15 @@ fail:
 		close(copy);
 	errno = saved_errno;
 	return -1;
+}
+
+/* init runs from a sealed copy of mydocker in memory (sealed_exe.c). */
+void check_sealed_exe(void)
+{
+	int fd = open_sealed_exe();
+
+	check_report("sealed copy of mydocker", fd >= 0, fd >= 0 ? "memfd_create(2) works" : strerror(errno),
+	       "a kernel with memfd_create(2) (3.17) and file seals, with sysctl vm.memfd_noexec below 2");
+	if (fd >= 0)
+		close(fd);
 }

@@ -9,15 +9,20 @@
  *
  * Kernel docs: filesystems/overlayfs.rst. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
-#include <stdio.h>
-#include <string.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -177,4 +182,98 @@ int workspace_delete(struct workspace *ws)
 		close(ws->lock);
 	ws->lock = -1;
 	return 0;
+}
+
+/* statfs(2)'s f_type, as a name. */
+static const char *filesystem_name(long type)
+{
+	static const struct { long magic; const char *name; } names[] = {
+		{ 0xEF53, "ext4" }, { 0x58465342, "xfs" }, { 0x9123683E, "btrfs" },
+		{ 0x01021994, "tmpfs" }, { 0x794c7630, "overlay" }, { 0x6969, "nfs" },
+		{ 0x65735546, "fuse" }, { 0x858458f6, "ramfs" }, { 0x2fc12fc1, "zfs" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].magic == type)
+			return names[i].name;
+	return "an unknown filesystem";
+}
+
+/* Mounts a small overlay whose upper layer is on MYDOCKER_ROOT, in a
+ * mount namespace of a child process (so the host never sees it). */
+static int try_overlay(const char *dir)
+{
+	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], merged[PATH_MAX], options[4 * PATH_MAX];
+	int status, error = 0;
+	pid_t pid;
+
+	if (path_join(lower, sizeof lower, dir, "lower") < 0 || mkdir_p(lower, 0700) < 0 ||
+	    path_join(upper, sizeof upper, dir, "upper") < 0 || mkdir_p(upper, 0700) < 0 ||
+	    path_join(work, sizeof work, dir, "work") < 0 || mkdir_p(work, 0700) < 0 ||
+	    path_join(merged, sizeof merged, dir, "merged") < 0 || mkdir_p(merged, 0700) < 0 ||
+	    overlay_options(options, sizeof options, lower, upper, work) < 0)
+		error = errno;
+	else if ((pid = fork()) == 0)
+		_exit(unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		      mount("overlay", merged, "overlay", 0, options) < 0 ? errno : 0);
+	else if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		error = errno;
+	else
+		error = WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+	remove_tree(dir);
+	return error;
+}
+
+/* The write layers live in MYDOCKER_ROOT: overlayfs must accept its
+ * filesystem as an upper layer (not overlayfs itself, for one). */
+void check_overlay(void)
+{
+	char dir[PATH_MAX], detail[PATH_MAX + 128];
+	struct statfs st;
+	const char *type = "?";
+	int error;
+
+	snprintf(dir, sizeof dir, "%s/containers/.check-%d", mydocker_root(), (int)getpid());
+	if (mkdir_p(mydocker_root(), 0700) == 0 && statfs(mydocker_root(), &st) == 0)
+		type = filesystem_name((long)st.f_type);
+	error = try_overlay(dir);
+	snprintf(detail, sizeof detail, "%s is on %s: %s", mydocker_root(), type,
+		 error ? strerror(error) : "an overlay with its upper layer there mounts");
+	check_report("overlay", error == 0, detail,
+	       error == ENODEV ? "load overlayfs: modprobe overlay"
+			       : "set MYDOCKER_ROOT to a directory on ext4, xfs, btrfs or tmpfs "
+				 "(see notes/troubleshooting.md, chapter 4.2)");
+}
+
+/* A container's write layer and overlay, unmounted first (MNT_DETACH:
+ * nobody uses it, but a shell may sit in it). */
+static int remove_layer(const char *dir)
+{
+	char merged[PATH_MAX + 8];
+
+	snprintf(merged, sizeof merged, "%s/merged", dir);
+	if (umount2(merged, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		return -1;
+	return remove_tree(dir);
+}
+
+/* containers/ID whose lock is free; containers/.check-PID of a check. */
+void prune_layers(void)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 256];
+	DIR *containers;
+	struct dirent *e;
+
+	snprintf(dir, sizeof dir, "%s/containers", mydocker_root());
+	containers = opendir(dir);
+	while (containers && (e = readdir(containers)) != NULL) {
+		long pid = strncmp(e->d_name, ".check-", 7) == 0 ? atol(e->d_name + 7) : 0;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (container_id_is_valid(e->d_name) && workspace_is_abandoned(e->d_name))
+			prune_leftover("layer", path, "its mydocker is gone", remove_layer);
+		else if (pid > 0 && !mydocker_runs_as(pid))
+			prune_leftover("layer", path, "left by a check that is gone", remove_layer);
+	}
+	if (containers)
+		closedir(containers);
 }

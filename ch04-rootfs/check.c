@@ -1,11 +1,9 @@
 /* check.c: `mydocker check`: can this host run this stage's containers?
  * One line per item, ok or FAIL, and for a failure what to do about it
- * (notes/troubleshooting.md has more). Each chapter adds the checks that
- * its own idea needs. */
+ * (notes/troubleshooting.md has more). Each chapter adds what its own idea
+ * needs: a check in the file of that idea, and a line in check_command(). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdlib.h>
-#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +16,7 @@
 
 static int failures;
 
-static void report(const char *item, bool ok, const char *detail, const char *fix)
+void check_report(const char *item, bool ok, const char *detail, const char *fix)
 {
 	if (ok) {
 		printf("ok    %s%s%s\n", item, detail[0] ? ": " : "", detail);
@@ -30,7 +28,7 @@ static void report(const char *item, bool ok, const char *detail, const char *fi
 
 static void check_root(void)
 {
-	report("root", geteuid() == 0, geteuid() == 0 ? "" : "not root",
+	check_report("root", geteuid() == 0, geteuid() == 0 ? "" : "not root",
 	       "run mydocker as root (sudo)");
 }
 
@@ -43,7 +41,7 @@ static void check_kernel(void)
 
 	uname(&u);
 	sscanf(u.release, "%d.%d", &major, &minor);
-	report("kernel", major > 5 || (major == 5 && minor >= 4), u.release,
+	check_report("kernel", major > 5 || (major == 5 && minor >= 4), u.release,
 	       "use Linux 5.4 or later");
 }
 
@@ -72,79 +70,30 @@ static void check_namespaces(void)
 		char item[64];
 		int error = try_unshare(namespaces[i].flag);
 		snprintf(item, sizeof item, "%s namespace", namespaces[i].name);
-		report(item, error == 0, error ? strerror(error) : "can be created",
+		check_report(item, error == 0, error ? strerror(error) : "can be created",
 		       error == EPERM ? "run as root on the host; inside a container, start it with --privileged"
 				      : "use a kernel built with this namespace (CONFIG_*_NS)");
 	}
 }
 
-/* For each controller run uses: can a container's cgroup be made where
- * mydocker would make it? */
-static void check_cgroups(void)
+static void print_check_usage(FILE *out)
 {
-	static const struct resources one_limit[N_SUBSYSTEMS] = {
-		[SUBSYSTEM_MEMORY] = { .memory = 6 << 20 },
-		[SUBSYSTEM_CPU] = { .cpu_shares = 1024 },
-		[SUBSYSTEM_CPUSET] = { .cpuset_cpus = "0" },
-	};
-	char name[64], detail[512], item[64];
+	fprintf(out, "Usage: mydocker check\n\n"
+		     "Say, one line per item, whether this host can run this stage's\n"
+		     "containers, and for each failure what to do about it.\n");
+}
 
-	snprintf(name, sizeof name, "mydocker-check-%d", (int)getpid());
-	for (int i = 0; i < N_SUBSYSTEMS; i++) {
-		struct cgroup cg;
-		bool ok;
-		snprintf(item, sizeof item, "cgroup %s", subsystems[i]->name);
-		error_capture(detail, sizeof detail);
-		ok = cgroup_find(&cg, &real_cgroup_host, name, &one_limit[i]) == 0 &&
-		     cgroup_probe(&cg, detail, sizeof detail) == 0;
-		error_capture(NULL, 0);
-		report(item, ok, detail,
-		       "cgroup v1: mount this controller's hierarchy; cgroup v2: enable it in the root's "
-		       "cgroup.subtree_control (see notes/troubleshooting.md, chapter 3.2)");
+int check_command(int argc, char **argv)
+{
+	const struct flag no_flags[] = { { NULL, 0, NULL, NULL } };
+	int code, i = command_flags(argc, argv, no_flags, print_check_usage, &code);
+
+	if (i < 0)
+		return code;
+	if (i < argc) {
+		error_msg("check takes no arguments");
+		return EXIT_MYDOCKER;
 	}
-}
-
-/* pivot_root(2) cannot move the initramfs ("rootfs"), which is what / is
- * on a system that never switched to a real root filesystem. */
-static void check_root_filesystem(void)
-{
-	char *mounts = read_file_all("/proc/self/mountinfo"), type[64] = "?", detail[128];
-
-	for (char *line = mounts ? strtok(mounts, "\n") : NULL; line; line = strtok(NULL, "\n")) {
-		char point[PATH_MAX], *dash = strstr(line, " - ");
-		if (dash && sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 && strcmp(point, "/") == 0)
-			sscanf(dash + 3, "%63s", type); /* the last mount on / is the one seen */
-	}
-	free(mounts);
-	snprintf(detail, sizeof detail, "/ is %s", type);
-	report("root filesystem", strcmp(type, "rootfs") != 0, detail,
-	       "pivot_root cannot leave the initramfs: boot with a real root filesystem");
-}
-
-static void check_image(void)
-{
-	char path[PATH_MAX];
-	bool ok;
-
-	snprintf(path, sizeof path, "%s/images/busybox.tar", mydocker_root());
-	ok = access(path, R_OK) == 0;
-	report("busybox image", ok, ok ? path : strerror(errno),
-	       "make ch04-rootfs installs it (as root), or MYDOCKER_ROOT points elsewhere");
-}
-
-/* init runs from a sealed copy of mydocker in memory (sealed_exe.c). */
-static void check_sealed_exe(void)
-{
-	int fd = open_sealed_exe();
-
-	report("sealed copy of mydocker", fd >= 0, fd >= 0 ? "memfd_create(2) works" : strerror(errno),
-	       "a kernel with memfd_create(2) (3.17) and file seals, with sysctl vm.memfd_noexec below 2");
-	if (fd >= 0)
-		close(fd);
-}
-
-int check_host(void)
-{
 	check_root();
 	check_kernel();
 	check_namespaces();

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "common.h"
+
 /* Resource limits, as the flags give them; 0 or "" means not set. */
 struct resources {
 	uint64_t memory;       /* -m: bytes */
@@ -54,24 +56,40 @@ char *read_init_config(int fd, struct init_config *config);
 /* init.c: the child's side (the book's RunContainerInitProcess). */
 int init_container(void);
 
-/* check.c: mydocker check, what this host lacks. A failure that the check
- * covers ends its message with CHECK_HINT. */
-int check_host(void);
+/* command.c: what every command uses. command_flags() reads a command's
+ * flags (common.h's parse_flags()) and on -h or a mistake prints its
+ * usage: it returns the index of the command's first argument, or -1 with
+ * *code set to what the command returns. */
+int require_root(void);
+int command_flags(int argc, char **argv, const struct flag *flags, void (*usage)(FILE *), int *code);
+
+/* check.c: mydocker check, what this host lacks; each check says ok or
+ * FAIL with check_report(). A failure that the check covers ends its
+ * message with CHECK_HINT. */
+int check_command(int argc, char **argv);
+void check_report(const char *item, bool ok, const char *detail, const char *fix);
 #define CHECK_HINT " ('mydocker check' tells what this host lacks)"
 
-/* prune.c: mydocker prune, what crashed containers left behind. */
+/* prune.c: mydocker prune, what crashed containers left behind; each
+ * finder reports what it finds with prune_leftover(). */
 int prune_command(int argc, char **argv);
+void prune_leftover(const char *what, const char *path, const char *why, int (*remove)(const char *));
+bool mydocker_runs_as(long pid);
+void prune_temp_files(const char *dir, const char *marker, const char *what, int (*remove)(const char *));
 
 /* image.c: images/NAME.tar under MYDOCKER_ROOT, unpacked once. */
 const char *mydocker_root(void);
 bool image_name_is_valid(const char *name);
 int image_unpack(const char *name, char *dir, size_t size);
+void check_image(void);
+void prune_images(void);
 
 /* rootfs.c: init moves into the image and mounts /dev and /sys. */
 void pivot_into(const char *root);
 void make_mount_points(void);
 void mount_dev(void);
 void mount_sys(void);
+void check_root_filesystem(void);
 
 /* masks.c: docker's masked and read-only paths of /proc and /sys. */
 void mask_kernel_files(void);
@@ -82,6 +100,7 @@ char **container_environment(const char *hostname, bool tty);
 
 /* sealed_exe.c: init runs from a sealed copy of mydocker, not the host's file. */
 int open_sealed_exe(void);
+void check_sealed_exe(void);
 
 /* capabilities.c: docker's default capabilities, no more. */
 void drop_capabilities(void);
@@ -115,6 +134,8 @@ uint64_t cgroup_oom_kills(const struct cgroup *cg);
 int cgroup_destroy(struct cgroup *cg);
 int cgroup_probe(struct cgroup *cg, char *detail, size_t size);
 bool cgroup_in_use(const struct cgroup *cg);
+void check_cgroups(void);
+void prune_cgroups(void);
 
 /* cgroup_paths.c: where the hierarchies are mounted and where we are in
  * them, from the text of /proc/self/mountinfo and /proc/self/cgroup. */

@@ -300,7 +300,10 @@ int run_container(const struct run_options *opts)
 		code = stop_signal ? 128 + stop_signal : EXIT_MYDOCKER;
 		goto out;
 	}
-	send_command(pipe_fd, opts, &ws);
+	if (send_command(pipe_fd, opts, &ws) < 0) {
+		wait_for_exit(pid); /* init got end-of-file or died: it runs nothing */
+		goto out;
+	}
 	code = check_oom(&cg, wait_for_exit(pid));
 out:
 	cgroup_destroy(&cg);

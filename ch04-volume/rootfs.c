@@ -130,3 +130,20 @@ void mount_sys(void)
 	mount_or_die("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	debug("init: mounted /sys read-only");
 }
+
+/* pivot_root(2) cannot move the initramfs ("rootfs"), which is what / is
+ * on a system that never switched to a real root filesystem. */
+void check_root_filesystem(void)
+{
+	char *mounts = read_file_all("/proc/self/mountinfo"), type[64] = "?", detail[128];
+
+	for (char *line = mounts ? strtok(mounts, "\n") : NULL; line; line = strtok(NULL, "\n")) {
+		char point[PATH_MAX], *dash = strstr(line, " - ");
+		if (dash && sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 && strcmp(point, "/") == 0)
+			sscanf(dash + 3, "%63s", type); /* the last mount on / is the one seen */
+	}
+	free(mounts);
+	snprintf(detail, sizeof detail, "/ is %s", type);
+	check_report("root filesystem", strcmp(type, "rootfs") != 0, detail,
+	       "pivot_root cannot leave the initramfs: boot with a real root filesystem");
+}

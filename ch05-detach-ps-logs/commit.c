@@ -35,8 +35,8 @@ static int tar_dir(const char *dir, const char *tar)
 	return run_quietly(argv);
 }
 
-/* An unpacked copy of the old image would hide the new tar; it may only
- * go if no container runs on it (no overlay has it as its lowerdir). */
+/* An unpacked copy of the old image (the directory images/IMAGE) would
+ * hide the new tar; it may only go if no container runs on it (no overlay has it as its lowerdir). */
 static int remove_unpacked(const char *image, const char *dir)
 {
 	char *mounts = read_file_all("/proc/self/mountinfo");
@@ -65,6 +65,7 @@ int commit_container(const char *id, const char *image, bool force)
 {
 	char merged[PATH_MAX], tar[PATH_MAX], tmp[PATH_MAX], unpacked[PATH_MAX];
 	const char *root = mydocker_root();
+	struct stat st;
 	int status;
 
 	if (snprintf(merged, sizeof merged, "%s/containers/%s/merged", root, id) >= (int)sizeof merged ||
@@ -82,7 +83,7 @@ int commit_container(const char *id, const char *image, bool force)
 		error_msg("image %s exists: %s (commit --force replaces it)", image, tar);
 		return -1;
 	}
-	if (access(unpacked, F_OK) == 0 && remove_unpacked(image, unpacked) < 0)
+	if (stat(unpacked, &st) == 0 && S_ISDIR(st.st_mode) && remove_unpacked(image, unpacked) < 0)
 		return -1;
 	status = tar_dir(merged, tmp);
 	if (status != 0 && status != 1) {
@@ -98,4 +99,54 @@ int commit_container(const char *id, const char *image, bool force)
 	debug("committed container %s as %s", id, tar);
 	printf("%s\n", tar);
 	return 0;
+}
+
+static void print_commit_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: mydocker commit [--force] NAME|ID IMAGE\n"
+		"\n"
+		"Save a running container's root (without its volumes) as\n"
+		"MYDOCKER_ROOT/images/IMAGE.tar; run it with 'mydocker run --image IMAGE'.\n"
+		"\n"
+		"Options:\n"
+		"  -f, --force   replace an existing image\n"
+		"  -h, --help    print this help\n");
+}
+
+int commit_command(int argc, char **argv)
+{
+	char id[CONTAINER_ID_LEN + 1];
+	bool force = false;
+	const struct flag flags[] = { { "--force", 'f', &force, NULL }, { NULL, 0, NULL, NULL } };
+	int code, i = command_flags(argc, argv, flags, print_commit_usage, &code);
+
+	if (i < 0)
+		return code;
+	if (argc - i != 2) {
+		error_msg("commit needs a container and an image name");
+		print_commit_usage(stderr);
+		return EXIT_MYDOCKER;
+	}
+	if (record_lookup(argv[i], id) < 0) {
+		error_msg("no container %s (mydocker ps lists them)", argv[i]);
+		return EXIT_MYDOCKER;
+	}
+	if (!image_name_is_valid(argv[i + 1])) {
+		error_msg("invalid image name %s: letters, digits and '_', '.', '-', "
+			  "starting with a letter or digit, not ending in .tar", argv[i + 1]);
+		return EXIT_MYDOCKER;
+	}
+	if (require_root() < 0)
+		return EXIT_MYDOCKER;
+	return commit_container(id, argv[i + 1], force) == 0 ? 0 : EXIT_MYDOCKER;
+}
+
+/* What commit_container() leaves when its mydocker dies halfway: a temp tar. */
+void prune_commits(void)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%s/images", mydocker_root());
+	prune_temp_files(dir, ".tar.tmp-", "image", unlink);
 }

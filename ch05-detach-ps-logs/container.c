@@ -282,89 +282,6 @@ static int check_oom(const struct cgroup *cg, int code)
 	return 128 + SIGKILL;
 }
 
-static char **copy_strings(char *const *strings, size_t n)
-{
-	char **copy = calloc(n + 1, sizeof *copy);
-
-	for (size_t i = 0; copy && i < n; i++) {
-		copy[i] = strdup(strings[i]);
-		if (!copy[i]) {
-			while (i--)
-				free(copy[i]);
-			free(copy);
-			return NULL;
-		}
-	}
-	return copy;
-}
-
-/* The record ps shows, and the container's name: given, or made up until
- * one is free. record_create() fails with EEXIST when a name is taken. */
-static int create_record(struct record *rec, const struct run_options *opts, const char *id)
-{
-	char specs[MAX_VOLUMES][2 * PATH_MAX + 4], *volumes[MAX_VOLUMES];
-	size_t n = 0;
-
-	while (opts->command[n])
-		n++;
-	for (int i = 0; i < opts->n_volumes; i++) {
-		format_volume(&opts->volumes[i], specs[i], sizeof specs[i]);
-		volumes[i] = specs[i];
-	}
-	*rec = (struct record){ .monitor_pid = getpid(), .monitor_start = process_start_time(getpid()),
-				.exit_code = -1, .detached = opts->detach, .limits = opts->resources };
-	snprintf(rec->id, sizeof rec->id, "%s", id);
-	snprintf(rec->image, sizeof rec->image, "%s", opts->image);
-	snprintf(rec->status, sizeof rec->status, "created");
-	now_iso8601(rec->created, sizeof rec->created);
-	rec->command = copy_strings(opts->command, n);
-	rec->volumes = copy_strings(volumes, (size_t)opts->n_volumes);
-	if (!rec->command || !rec->volumes) {
-		error_errno("create the record of container %s", id);
-		return -1;
-	}
-	for (int tries = 0; tries < 20; tries++) {
-		if (opts->name)
-			snprintf(rec->name, sizeof rec->name, "%s", opts->name);
-		else
-			generate_name(rec->name, sizeof rec->name);
-		if (record_create(rec) == 0)
-			return 0;
-		if (errno != EEXIST || opts->name)
-			break;
-	}
-	if (errno == EEXIST)
-		error_msg("the name %s is taken by another container (mydocker rm %s frees it)",
-			  rec->name, rec->name);
-	record_free(rec);
-	rec->id[0] = '\0';
-	return -1;
-}
-
-static void record_started(struct record *rec, pid_t pid)
-{
-	rec->pid = pid;
-	rec->pid_start = process_start_time(pid);
-	snprintf(rec->status, sizeof rec->status, "running");
-	record_write(rec);
-}
-
-/* A container that ran keeps its record, with its exit code, until
- * `mydocker rm` (as docker does); with --rm, or if it never ran, it goes. */
-static void finish_record(struct record *rec, bool started, bool remove, int code)
-{
-	if (!rec->id[0])
-		return;
-	if (!started || remove) {
-		record_remove(rec);
-	} else {
-		snprintf(rec->status, sizeof rec->status, "exited");
-		rec->exit_code = code;
-		record_write(rec);
-	}
-	record_free(rec);
-}
-
 /* The book's Run. */
 int run_container(const struct run_options *opts, int ready_fd)
 {
@@ -387,7 +304,7 @@ int run_container(const struct run_options *opts, int ready_fd)
 	    check_volumes(opts->volumes, opts->n_volumes, image_dir) < 0 ||
 	    create_volume_dirs(opts->volumes, opts->n_volumes) < 0 ||
 	    workspace_create(&ws, image_dir) < 0 ||
-	    create_record(&rec, opts, ws.id) < 0 ||
+	    record_create_for_run(&rec, opts, ws.id) < 0 ||
 	    (opts->detach && log_open(&log, ws.id) < 0) ||
 	    setup_cgroup(&cg, &opts->resources, ws.id) < 0)
 		goto out;
@@ -408,9 +325,12 @@ int run_container(const struct run_options *opts, int ready_fd)
 		code = stop_signal ? 128 + stop_signal : EXIT_MYDOCKER;
 		goto out;
 	}
+	if (send_command(pipe_fd, opts, &ws) < 0) {
+		wait_for_exit(pid); /* init got end-of-file or died: it runs nothing */
+		goto out;
+	}
 	record_started(&rec, pid);
 	started = true;
-	send_command(pipe_fd, opts, &ws);
 	if (ready_fd >= 0) {
 		monitor_ready(ready_fd, ws.id, log.file);
 		relay_output(&log);
@@ -419,7 +339,7 @@ int run_container(const struct run_options *opts, int ready_fd)
 out:
 	cgroup_destroy(&cg);
 	workspace_delete(&ws);
-	finish_record(&rec, started, opts->remove, code);
+	record_finished(&rec, started, opts->remove, code);
 	log_close(&log);
 	return code;
 }

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -57,14 +58,13 @@ static int open_pty(int *master, int *slave)
 /* MYDOCKER_RUN/ID/container.log, and the pty that feeds it. */
 int log_open(struct container_log *log, const char *id)
 {
-	char path[PATH_MAX];
-
 	*log = (struct container_log){ .file = -1, .master = -1, .slave = -1 };
-	if (snprintf(path, sizeof path, "%s/%s/container.log", mydocker_run_dir(), id) >= (int)sizeof path) {
+	if (snprintf(log->path, sizeof log->path, "%s/%s/container.log", mydocker_run_dir(), id) >=
+	    (int)sizeof log->path) {
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	log->file = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	log->file = open(log->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
 	if (log->file < 0 || open_pty(&log->master, &log->slave) < 0)
 		goto fail;
 	return 0;
@@ -88,6 +88,26 @@ void log_close(struct container_log *log)
 	close_fd(&log->slave);
 }
 
+/* The log is capped, so that a chatty container cannot fill MYDOCKER_RUN
+ * (a tmpfs on most hosts): at LOG_MAX_BYTES, container.log becomes
+ * container.log.1, replacing an older one, and a new container.log starts.
+ * The monitor's own stderr is the log (monitor_ready()): it moves along. */
+static int rotate_log(struct container_log *log)
+{
+	char old[PATH_MAX + 2];
+
+	snprintf(old, sizeof old, "%s.1", log->path);
+	if (rename(log->path, old) < 0)
+		return -1;
+	close(log->file);
+	log->file = open(log->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	log->size = 0;
+	if (log->file < 0)
+		return -1;
+	dup2(log->file, STDERR_FILENO);
+	return 0;
+}
+
 /* Copies what the container writes into the log, until it has closed its
  * end: read(2) on a pty master fails with EIO once no process has the
  * slave open, that is, once the container's processes are gone. */
@@ -101,6 +121,9 @@ void relay_output(struct container_log *log)
 			continue;
 		if (n <= 0)
 			break;
+		if (log->size + n > LOG_MAX_BYTES && rotate_log(log) < 0)
+			return;
+		log->size += n;
 		for (ssize_t done = 0, w; done < n; done += w) {
 			w = write(log->file, buf + done, (size_t)(n - done));
 			if (w < 0 && errno == EINTR)
@@ -166,6 +189,8 @@ int run_detached(const struct run_options *opts)
 	monitor_pid = fork();
 	if (monitor_pid < 0) {
 		error_errno("fork the monitor");
+		close(ready[0]);
+		close(ready[1]);
 		return EXIT_MYDOCKER;
 	}
 	if (monitor_pid == 0) {
@@ -189,4 +214,23 @@ int run_detached(const struct run_options *opts)
 		if (errno != EINTR)
 			return EXIT_MYDOCKER;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_MYDOCKER;
+}
+
+/* run -d needs somewhere to keep records, pseudo-terminals for logs, and
+ * pidfds (Linux 5.3) for logs -f and rm -f. */
+void check_detach(void)
+{
+	int fd;
+
+	check_report("records", mkdir_p(mydocker_run_dir(), 0700) == 0 && access(mydocker_run_dir(), W_OK) == 0,
+	       mydocker_run_dir(), "MYDOCKER_RUN must be a writable directory");
+	fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	check_report("pseudo-terminals", fd >= 0, fd >= 0 ? "/dev/ptmx" : strerror(errno),
+	       "mount devpts on /dev/pts (mount -t devpts devpts /dev/pts)");
+	if (fd >= 0)
+		close(fd);
+	fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	check_report("pidfd", fd >= 0, fd >= 0 ? "pidfd_open works" : strerror(errno), "use Linux 5.3 or later");
+	if (fd >= 0)
+		close(fd);
 }

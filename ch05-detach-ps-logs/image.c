@@ -22,12 +22,15 @@ const char *mydocker_root(void)
 }
 
 /* [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64 characters: no '/', so a name
- * cannot lead out of images/, and no leading '.', so not "..". */
+ * cannot lead out of images/, and no leading '.', so not ".."; not ending
+ * in ".tar", so that NAME (an unpacked image) is never another's NAME.tar. */
 bool image_name_is_valid(const char *name)
 {
 	size_t len = strlen(name);
 
 	if (len == 0 || len > 64 || name[0] == '.' || name[0] == '-' || name[0] == '_')
+		return false;
+	if (len >= 4 && strcmp(name + len - 4, ".tar") == 0)
 		return false;
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
 }
@@ -91,4 +94,24 @@ int image_unpack(const char *name, char *dir, size_t size)
 	}
 	debug("unpacked image %s into %s", name, dir);
 	return 0;
+}
+
+void check_image(void)
+{
+	char path[PATH_MAX];
+	bool ok;
+
+	snprintf(path, sizeof path, "%s/images/busybox.tar", mydocker_root());
+	ok = access(path, R_OK) == 0;
+	check_report("busybox image", ok, ok ? path : strerror(errno),
+	       "make ch04-rootfs installs it (as root), or MYDOCKER_ROOT points elsewhere");
+}
+
+/* What image_unpack() leaves when its mydocker dies halfway: a temp dir. */
+void prune_images(void)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%s/images", mydocker_root());
+	prune_temp_files(dir, ".unpacking-", "image", remove_tree);
 }

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "common.h"
+
 /* Resource limits, as the flags give them; 0 or "" means not set. */
 struct resources {
 	uint64_t memory;       /* -m: bytes */
@@ -56,14 +58,18 @@ int run_container(const struct run_options *opts, int ready_fd);
 /* detach.c: run -d, with a monitor process that stays with the container. */
 int run_detached(const struct run_options *opts);
 struct container_log {
-	int file;   /* MYDOCKER_RUN/ID/container.log */
-	int master; /* the pty the monitor reads */
-	int slave;  /* the pty the container writes: its stdout and stderr */
+	char path[PATH_MAX]; /* MYDOCKER_RUN/ID/container.log */
+	int file;            /* open on path */
+	off_t size;          /* of file, kept below LOG_MAX_BYTES */
+	int master;          /* the pty the monitor reads */
+	int slave;           /* the pty the container writes: its stdout and stderr */
 };
+#define LOG_MAX_BYTES (10 << 20)
 int log_open(struct container_log *log, const char *id);
 void log_close(struct container_log *log);
 void relay_output(struct container_log *log);
 void monitor_ready(int ready_fd, const char *id, int log_fd);
+void check_detach(void);
 
 /* What the parent tells init over the pipe. */
 struct init_config {
@@ -84,24 +90,40 @@ char *read_init_config(int fd, struct init_config *config);
 /* init.c: the child's side (the book's RunContainerInitProcess). */
 int init_container(void);
 
-/* check.c: mydocker check, what this host lacks. A failure that the check
- * covers ends its message with CHECK_HINT. */
-int check_host(void);
+/* command.c: what every command uses. command_flags() reads a command's
+ * flags (common.h's parse_flags()) and on -h or a mistake prints its
+ * usage: it returns the index of the command's first argument, or -1 with
+ * *code set to what the command returns. */
+int require_root(void);
+int command_flags(int argc, char **argv, const struct flag *flags, void (*usage)(FILE *), int *code);
+
+/* check.c: mydocker check, what this host lacks; each check says ok or
+ * FAIL with check_report(). A failure that the check covers ends its
+ * message with CHECK_HINT. */
+int check_command(int argc, char **argv);
+void check_report(const char *item, bool ok, const char *detail, const char *fix);
 #define CHECK_HINT " ('mydocker check' tells what this host lacks)"
 
-/* prune.c: mydocker prune, what crashed containers left behind. */
+/* prune.c: mydocker prune, what crashed containers left behind; each
+ * finder reports what it finds with prune_leftover(). */
 int prune_command(int argc, char **argv);
+void prune_leftover(const char *what, const char *path, const char *why, int (*remove)(const char *));
+bool mydocker_runs_as(long pid);
+void prune_temp_files(const char *dir, const char *marker, const char *what, int (*remove)(const char *));
 
 /* image.c: images/NAME.tar under MYDOCKER_ROOT, unpacked once. */
 const char *mydocker_root(void);
 bool image_name_is_valid(const char *name);
 int image_unpack(const char *name, char *dir, size_t size);
+void check_image(void);
+void prune_images(void);
 
 /* rootfs.c: init moves into the image and mounts /dev and /sys. */
 void pivot_into(const char *root);
 void make_mount_points(void);
 void mount_dev(void);
 void mount_sys(void);
+void check_root_filesystem(void);
 
 /* masks.c: docker's masked and read-only paths of /proc and /sys. */
 void mask_kernel_files(void);
@@ -112,6 +134,7 @@ char **container_environment(const char *hostname, bool tty);
 
 /* sealed_exe.c: init runs from a sealed copy of mydocker, not the host's file. */
 int open_sealed_exe(void);
+void check_sealed_exe(void);
 
 /* capabilities.c: docker's default capabilities, no more. */
 void drop_capabilities(void);
@@ -131,6 +154,8 @@ int overlay_options(char *out, size_t size, const char *lower, const char *upper
 int workspace_create(struct workspace *ws, const char *image_dir);
 int workspace_delete(struct workspace *ws);
 bool workspace_is_abandoned(const char *id);
+void check_overlay(void);
+void prune_layers(void);
 
 /* volume.c: -v HOST:CONTAINER[:ro|:rw], bind-mounted by init. */
 int parse_volume(const char *spec, struct volume *v, char *error, size_t size);
@@ -142,6 +167,8 @@ void mount_volumes(const char *root, char **specs);
 
 /* commit.c: mydocker commit CONTAINER IMAGE */
 int commit_container(const char *id, const char *image, bool force);
+int commit_command(int argc, char **argv);
+void prune_commits(void);
 
 /* names.c: container names. */
 bool container_name_is_valid(const char *name);
@@ -171,6 +198,9 @@ void record_free(struct record *r);
 int record_write(const struct record *r);
 int record_read(const char *id, struct record *r);
 int record_create(struct record *r);
+int record_create_for_run(struct record *rec, const struct run_options *opts, const char *id);
+void record_started(struct record *rec, pid_t pid);
+void record_finished(struct record *rec, bool started, bool remove, int code);
 int record_remove(const struct record *r);
 bool record_name_taken(const char *name);
 int record_lookup(const char *name_or_id, char id[CONTAINER_ID_LEN + 1]);
@@ -180,6 +210,7 @@ bool record_is_running(struct record *r);
 int record_list(struct record **records, size_t *n);
 void record_list_free(struct record *records, size_t n);
 void now_iso8601(char *out, size_t size);
+void prune_records(void);
 
 /* ps.c, logs.c, rm.c: the commands that look after containers. */
 void print_ps_table(FILE *out, struct record *records, size_t n, bool all);
@@ -217,6 +248,8 @@ uint64_t cgroup_oom_kills(const struct cgroup *cg);
 int cgroup_destroy(struct cgroup *cg);
 int cgroup_probe(struct cgroup *cg, char *detail, size_t size);
 bool cgroup_in_use(const struct cgroup *cg);
+void check_cgroups(void);
+void prune_cgroups(void);
 
 /* cgroup_paths.c: where the hierarchies are mounted and where we are in
  * them, from the text of /proc/self/mountinfo and /proc/self/cgroup. */

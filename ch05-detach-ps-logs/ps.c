@@ -118,31 +118,26 @@ static void print_ps_usage(FILE *out)
 
 int ps_command(int argc, char **argv)
 {
-	bool all = false, json = false;
+	bool all = false, json;
+	const char *format = "table";
+	const struct flag flags[] = { { "--all", 'a', &all, NULL }, { "--format", 0, NULL, &format },
+				      { NULL, 0, NULL, NULL } };
 	struct record *records;
 	size_t n;
-	int ret = 0;
+	int code, ret = 0, i = command_flags(argc, argv, flags, print_ps_usage, &code);
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-a") == 0 || strcmp(argv[i], "--all") == 0) {
-			all = true;
-		} else if ((strcmp(argv[i], "--format") == 0 && i + 1 < argc) ||
-			   strncmp(argv[i], "--format=", 9) == 0) {
-			const char *format = argv[i][8] == '=' ? argv[i] + 9 : argv[++i];
-			if (strcmp(format, "json") != 0 && strcmp(format, "table") != 0) {
-				error_msg("invalid --format %s: table or json", format);
-				return EXIT_MYDOCKER;
-			}
-			json = strcmp(format, "json") == 0;
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			print_ps_usage(stdout);
-			return 0;
-		} else {
-			error_msg("unknown flag: %s", argv[i]);
-			print_ps_usage(stderr);
-			return EXIT_MYDOCKER;
-		}
+	if (i < 0)
+		return code;
+	if (i < argc) {
+		error_msg("ps takes no arguments");
+		print_ps_usage(stderr);
+		return EXIT_MYDOCKER;
 	}
+	if (strcmp(format, "json") != 0 && strcmp(format, "table") != 0) {
+		error_msg("invalid --format %s: table or json", format);
+		return EXIT_MYDOCKER;
+	}
+	json = strcmp(format, "json") == 0;
 	if (record_list(&records, &n) < 0) {
 		error_errno("read the records in %s", mydocker_run_dir());
 		return EXIT_MYDOCKER;

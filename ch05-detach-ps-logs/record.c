@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -150,16 +151,61 @@ int record_write(const struct record *r)
 	return ret;
 }
 
+/* The name that links to container id, looked for in names/; "" if none. */
+static void name_of(const char *id, char *name, size_t size)
+{
+	char dir[PATH_MAX], link[PATH_MAX + 256], target[64], expected[64];
+	DIR *names;
+	struct dirent *e;
+
+	name[0] = '\0';
+	snprintf(expected, sizeof expected, "../%s", id);
+	if (record_path(dir, sizeof dir, "names", NULL) < 0 || !(names = opendir(dir)))
+		return;
+	while ((e = readdir(names)) != NULL) {
+		ssize_t n;
+		snprintf(link, sizeof link, "%s/%s", dir, e->d_name);
+		n = readlink(link, target, sizeof target - 1);
+		if (n <= 0 || strlen(e->d_name) >= size)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, expected) == 0) {
+			strcpy(name, e->d_name);
+			break;
+		}
+	}
+	closedir(names);
+}
+
+/* A record whose config.json cannot be read (cut short or corrupt: a crash
+ * while the disk was full, a hand edit) still belongs to a container: it
+ * is read as "broken", with the name that links to it, so that ps -a shows
+ * it and rm and prune can remove it and free its name. */
+static int broken_record(const char *id, struct record *r)
+{
+	*r = (struct record){ .exit_code = -1 };
+	snprintf(r->id, sizeof r->id, "%s", id);
+	snprintf(r->status, sizeof r->status, "broken");
+	name_of(id, r->name, sizeof r->name);
+	r->command = strings_copy(NULL);
+	r->volumes = strings_copy(NULL);
+	return r->command && r->volumes ? 0 : -1;
+}
+
+/* -1 with ENOENT when there is no container id. */
 int record_read(const char *id, struct record *r)
 {
-	char path[PATH_MAX], *text;
+	char dir[PATH_MAX], path[PATH_MAX], *text;
+	struct stat st;
 	int ret;
 
-	if (record_path(path, sizeof path, id, "config.json") < 0 || !(text = read_file_all(path)))
+	if (record_path(dir, sizeof dir, id, NULL) < 0 || stat(dir, &st) < 0 ||
+	    record_path(path, sizeof path, id, "config.json") < 0)
 		return -1;
-	ret = record_from_json(text, r);
+	text = read_file_all(path);
+	ret = text ? record_from_json(text, r) : -1;
 	free(text);
-	return ret;
+	return ret == 0 ? 0 : broken_record(id, r);
 }
 
 /* The record's directory, and its name, taken with symlink(2), which fails
@@ -244,6 +290,74 @@ int record_lookup(const char *name_or_id, char id[CONTAINER_ID_LEN + 1])
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+/* --- a container's life ---------------------------------------------- */
+
+/* The record ps shows, and the container's name: given, or made up until
+ * one is free. record_create() fails with EEXIST when a name is taken. */
+int record_create_for_run(struct record *rec, const struct run_options *opts, const char *id)
+{
+	char spec[2 * PATH_MAX + 4];
+	bool copied;
+
+	*rec = (struct record){ .monitor_pid = getpid(), .monitor_start = process_start_time(getpid()),
+				.exit_code = -1, .detached = opts->detach, .limits = opts->resources };
+	snprintf(rec->id, sizeof rec->id, "%s", id);
+	snprintf(rec->image, sizeof rec->image, "%s", opts->image);
+	snprintf(rec->status, sizeof rec->status, "created");
+	now_iso8601(rec->created, sizeof rec->created);
+	rec->command = strings_copy(opts->command);
+	rec->volumes = strings_copy(NULL);
+	copied = rec->command && rec->volumes;
+	for (int i = 0; copied && i < opts->n_volumes; i++) {
+		format_volume(&opts->volumes[i], spec, sizeof spec);
+		copied = strings_add(&rec->volumes, spec) == 0;
+	}
+	if (!copied) {
+		error_errno("create the record of container %s", id);
+		return -1;
+	}
+	for (int tries = 0; tries < 20; tries++) {
+		if (opts->name)
+			snprintf(rec->name, sizeof rec->name, "%s", opts->name);
+		else
+			generate_name(rec->name, sizeof rec->name);
+		if (record_create(rec) == 0)
+			return 0;
+		if (errno != EEXIST || opts->name)
+			break;
+	}
+	if (errno == EEXIST)
+		error_msg("the name %s is taken by another container (mydocker rm %s frees it)",
+			  rec->name, rec->name);
+	record_free(rec);
+	rec->id[0] = '\0';
+	return -1;
+}
+
+void record_started(struct record *rec, pid_t pid)
+{
+	rec->pid = pid;
+	rec->pid_start = process_start_time(pid);
+	snprintf(rec->status, sizeof rec->status, "running");
+	record_write(rec);
+}
+
+/* A container that ran keeps its record, with its exit code, until
+ * `mydocker rm` (as docker does); with --rm, or if it never ran, it goes. */
+void record_finished(struct record *rec, bool started, bool remove, int code)
+{
+	if (!rec->id[0])
+		return;
+	if (!started || remove) {
+		record_remove(rec);
+	} else {
+		snprintf(rec->status, sizeof rec->status, "exited");
+		rec->exit_code = code;
+		record_write(rec);
+	}
+	record_free(rec);
 }
 
 /* --- status ---------------------------------------------------------- */
@@ -355,4 +469,53 @@ void now_iso8601(char *out, size_t size)
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(seconds, sizeof seconds, "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(out, size, "%s.%09ldZ", seconds, now.tv_nsec);
+}
+
+static int remove_record(const char *dir)
+{
+	struct record r;
+	int ret;
+
+	if (record_read(strrchr(dir, '/') + 1, &r) < 0)
+		return remove_tree(dir);
+	ret = record_remove(&r);
+	record_free(&r);
+	return ret;
+}
+
+/* Records that still say created or running, of containers nobody looks
+ * after any more (their lock is free: their monitor was killed, or the
+ * host rebooted); names that point at no record. Exited containers'
+ * records are not leftovers: `mydocker rm` removes them. */
+void prune_records(void)
+{
+	char path[PATH_MAX + 256], why[128];
+	DIR *dir = opendir(mydocker_run_dir());
+	struct dirent *e;
+	struct record r;
+	struct stat st;
+
+	while (dir && (e = readdir(dir)) != NULL) {
+		if (!container_id_is_valid(e->d_name) || record_read(e->d_name, &r) < 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", mydocker_run_dir(), e->d_name);
+		if (strcmp(r.status, "broken") == 0)
+			snprintf(why, sizeof why, "its config.json is cut short or corrupt");
+		else
+			snprintf(why, sizeof why, "%s says %s, but nobody looks after it", r.name, r.status);
+		if (strcmp(r.status, "exited") != 0 && workspace_is_abandoned(e->d_name))
+			prune_leftover("record", path, why, remove_record);
+		record_free(&r);
+	}
+	if (dir)
+		closedir(dir);
+	snprintf(path, sizeof path, "%s/names", mydocker_run_dir());
+	dir = opendir(path);
+	while (dir && (e = readdir(dir)) != NULL) {
+		snprintf(path, sizeof path, "%s/names/%s", mydocker_run_dir(), e->d_name);
+		if (e->d_name[0] != '.' && stat(path, &st) < 0 && errno == ENOENT)
+			prune_leftover("name", path, "points at no record", unlink);
+	}
+	if (dir)
+		closedir(dir);
 }

@@ -69,24 +69,26 @@ out:
 	return ret;
 }
 
+static void print_rm_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: mydocker rm [-f] NAME|ID...\n"
+		"\n"
+		"Remove exited containers' records (and free their names).\n"
+		"\n"
+		"Options:\n"
+		"  -f, --force   kill a running container first\n"
+		"  -h, --help    print this help\n");
+}
+
 int rm_command(int argc, char **argv)
 {
 	bool force = false;
-	int i = 1, failed = 0;
+	const struct flag flags[] = { { "--force", 'f', &force, NULL }, { NULL, 0, NULL, NULL } };
+	int code, failed = 0, i = command_flags(argc, argv, flags, print_rm_usage, &code);
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-f") == 0 || strcmp(argv[i], "--force") == 0) {
-			force = true;
-		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			printf("Usage: mydocker rm [-f] NAME|ID...\n\n"
-			       "Remove exited containers' records (and free their names).\n\n"
-			       "Options:\n  -f, --force   kill a running container first\n");
-			return 0;
-		} else {
-			error_msg("unknown flag: %s", argv[i]);
-			return EXIT_MYDOCKER;
-		}
-	}
+	if (i < 0)
+		return code;
 	if (i == argc) {
 		error_msg("rm needs at least one container, by name or id");
 		return EXIT_MYDOCKER;

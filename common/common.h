@@ -53,9 +53,24 @@ int mkdir_p(const char *path, mode_t mode);
 int remove_tree(const char *path);
 int path_join(char *out, size_t size, const char *dir, const char *name);
 
+/* flags.c: a small command's flags. A flag sets *on, or, if it has a
+ * value (--format json, --format=json), stores it in *value. flags ends
+ * with { NULL }. parse_flags() returns the index in argv of the first
+ * argument after the flags (argv[0] is the command), FLAGS_HELP for -h or
+ * --help, or FLAGS_WRONG with why filled in. */
+struct flag {
+	const char *name;   /* "--force" */
+	char letter;        /* 'f' for -f, or 0 */
+	bool *on;           /* a flag without a value */
+	const char **value; /* a flag with one */
+};
+enum { FLAGS_HELP = -1, FLAGS_WRONG = -2 };
+int parse_flags(int argc, char **argv, const struct flag *flags, char *why, size_t size);
+
 /* strings.c: NULL-terminated lists of strings on the heap (argv, environ). */
 size_t strings_count(char *const *list);
 int strings_add(char ***list, const char *s);
+char **strings_copy(char *const *list);
 void strings_free(char **list);
 
 /* run.c: another program, its stderr silenced: its exit status, or -1. */

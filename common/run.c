@@ -17,7 +17,8 @@ int run_quietly(char *const argv[])
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
+		/* close-on-exec: only its copy, fd 2, goes on to the program */
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (null >= 0)
 			dup2(null, STDERR_FILENO);
 		execvp(argv[0], argv);

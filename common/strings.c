@@ -33,6 +33,20 @@ int strings_add(char ***list, const char *s)
 	return 0;
 }
 
+/* A copy of list (which may be NULL: an empty one), or NULL. */
+char **strings_copy(char *const *list)
+{
+	char **copy = calloc(1, sizeof *copy);
+
+	for (size_t i = 0; copy && list && list[i]; i++) {
+		if (strings_add(&copy, list[i]) < 0) {
+			strings_free(copy);
+			return NULL;
+		}
+	}
+	return copy;
+}
+
 void strings_free(char **list)
 {
 	for (size_t i = 0; list && list[i]; i++)

@@ -5,7 +5,7 @@ RUN_FLAGS=()
 
 fixtures_setup() {
 	if at_least ch04-rootfs; then
-		mkdir -p "$MYDOCKER_ROOT/images"
+		mkdir -p -m 700 "$MYDOCKER_ROOT/images"
 		cp "$HELPERS/../images/test.tar" "$HELPERS/../images/busybox.tar" "$MYDOCKER_ROOT/images/"
 		RUN_FLAGS=(--image test)
 		PROBE=/usr/bin/probe

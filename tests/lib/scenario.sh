@@ -52,12 +52,13 @@ wait_bg() {
 	cp "$T/bg.stdout" "$T/stdout"; cp "$T/bg.stderr" "$T/stderr"
 }
 
-# container_pid: the host pid of the background container's PID 1.
+# container_pid: sets $cpid, the host pid of the background container's
+# PID 1. (A variable, not output: a helper run inside $(...) cannot end the
+# scenario by itself; see fail.)
 container_pid() {
-	local pid
 	wait_until "the container's first process exists" pgrep -P "$bg"
-	pid=$(pgrep -P "$bg" | head -n 1)
-	echo "$pid"
+	cpid=$(pgrep -P "$bg" | head -n 1)
+	[ -n "$cpid" ] || fail "mydocker (pid $bg) has no container process"
 }
 
 # wait_until DESCRIPTION COMMAND...: polls COMMAND until it succeeds (10s).
@@ -75,6 +76,8 @@ stdout() { cat "$T/stdout"; }
 stderr() { cat "$T/stderr"; }
 
 # fail MESSAGE: ends the scenario as failed, showing the last command.
+# Called in a subshell, $(...) or a pipeline, exit would end only that: so
+# it also stops the scenario's own shell (run-scenarios traps the TERM).
 fail() {
 	{
 		echo "$*"
@@ -83,6 +86,7 @@ fail() {
 		echo "stdout:"; sed 's/^/  /' "$T/stdout" 2>/dev/null | head -n 40
 		echo "stderr:"; sed 's/^/  /' "$T/stderr" 2>/dev/null | head -n 40
 	} >&2
+	[ -z "${SCENARIO_SHELL:-}" ] || [ "$BASHPID" = "$SCENARIO_SHELL" ] || kill -TERM "$SCENARIO_SHELL"
 	exit 1
 }
 

@@ -8,7 +8,8 @@ since ch03-cgroups
 start_limited() {
 	start_container "$@" /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
-	pid=$(container_pid)
+	container_pid
+	pid=$cpid
 	dir_memory=$(cgroup_dir_of "$pid" memory)
 	dir_cpu=$(cgroup_dir_of "$pid" cpu)
 	dir_cpuset=$(cgroup_dir_of "$pid" cpuset)
@@ -94,7 +95,7 @@ test_memory_under_the_limit_is_fine() {
 
 test_bad_memory_is_refused() {
 	local bad
-	for bad in abc 5m 0 -1 10x ""; do
+	for bad in abc 5m 0 -1 10x "" 8388609g 9223372036854775808 18446744073709551615 18446744073709551616; do
 		container -m "$bad" /bin/true
 		expect_status 125
 		[ -z "$bad" ] || expect_one_error_line "invalid --memory $bad"
@@ -127,7 +128,8 @@ test_cgroup_is_removed_after_a_failed_start() {
 test_cgroup_is_removed_after_sigterm() {
 	start_container -m 100m --cpu-shares 512 "$PROBE" trap
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
-	pid=$(container_pid)
+	container_pid
+	pid=$cpid
 	dir_memory=$(cgroup_dir_of "$pid" memory)
 	kill -TERM "$bg"
 	wait_bg

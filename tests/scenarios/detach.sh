@@ -207,3 +207,57 @@ test_commit_takes_a_name() {
 	expect_status 0
 	expect_stdout kept
 }
+
+# A record cut in half (a crash with the disk full, a hand edit) is still a
+# container's: ps -a shows it as broken, and rm or prune remove it and free
+# its name.
+test_a_broken_record_is_shown_and_can_be_removed() {
+	local id
+	for remover in rm prune; do
+		detach --name cut /bin/true
+		id=$(stdout)
+		wait_exited cut
+		truncate -s "$(( $(stat -c %s "$MYDOCKER_RUN/$id/config.json") / 2 ))" "$MYDOCKER_RUN/$id/config.json"
+		mydocker ps -a
+		grep -q "^$id  cut  *-  *broken " "$T/stdout" || fail "ps -a does not show $id as broken"
+		if [ $remover = rm ]; then
+			mydocker rm cut
+			expect_status 0
+			expect_stdout cut
+		else
+			mydocker prune
+			expect_stdout_has "stale record    $MYDOCKER_RUN/$id (its config.json is cut short or corrupt)"
+			mydocker prune --force
+			expect_status 0
+		fi
+		[ ! -e "$MYDOCKER_RUN/$id" ] || fail "$remover left the broken record"
+		detach --name cut /bin/true
+		expect_status 0 # the name is free again
+		wait_exited cut
+		mydocker rm cut
+	done
+}
+
+
+# The log is capped: past 10 MiB, container.log becomes container.log.1 and
+# a new one starts, so a container keeps at most 20 MiB of output. logs
+# prints both, the older first; logs -f follows across the rotation.
+test_the_log_is_capped_and_rotated() {
+	local total=$((13 * 1048576 + 4))
+	detach --name chatty /bin/sh -c 'sleep 1; i=0
+		while [ $i -lt 13 ]; do head -c 1048576 /dev/zero | tr "\0" "$((i % 10))"; i=$((i + 1)); done
+		echo end'
+	expect_status 0
+	local id=$(stdout) now old
+	"$MYDOCKER" logs -f chatty >"$T/followed" 2>"$T/stderr"
+	wait_exited chatty
+	now=$(stat -c %s "$MYDOCKER_RUN/$id/container.log")
+	old=$(stat -c %s "$MYDOCKER_RUN/$id/container.log.1")
+	[ "$now" -le $((10 << 20)) ] && [ "$old" -le $((10 << 20)) ] || fail "a log file is over 10 MiB: $old, $now"
+	expect_eq "bytes in container.log.1 and container.log" $total $((old + now))
+	mydocker logs chatty
+	expect_eq "bytes that logs prints" $total "$(wc -c <"$T/stdout")"
+	expect_eq "the first and last bytes logs prints" "0end" "$(head -c 1 "$T/stdout")$(tail -c 4 "$T/stdout" | tr -d '\n')"
+	expect_eq "bytes that logs -f printed" $total "$(wc -c <"$T/followed")"
+	mydocker rm chatty
+}

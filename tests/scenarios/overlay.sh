@@ -53,7 +53,8 @@ test_changes_land_in_the_write_layer() {
 		fail "the deleted /etc/group is not a whiteout (a 0/0 character device) in upper/"
 	grep -q changed "$MYDOCKER_ROOT/containers/$id/merged/etc/passwd" || fail "merged/ does not show the change"
 	! grep -q changed "$MYDOCKER_ROOT/images/test/etc/passwd" || fail "the image was written"
-	kill -KILL "$(container_pid)"
+	container_pid
+	kill -KILL "$cpid"
 	wait_bg
 	expect_status 137
 }
@@ -71,7 +72,8 @@ two"
 	[ "$(ls "$MYDOCKER_ROOT/containers" | wc -l)" = 1 ] || fail "expected only the first container's layer left"
 	[ "$(cat "$MYDOCKER_ROOT/containers/"*/merged/mine)" = one ] || fail "the first container's /mine changed"
 	bg=$bg1
-	kill -KILL "$(container_pid)"
+	container_pid
+	kill -KILL "$cpid"
 	wait_bg
 }
 

@@ -47,3 +47,27 @@ test_only_stdio_fds_are_open() {
 	expect_status 0
 	expect_stdout "0 1 2"
 }
+
+# A container whose init dies before it has read its command (here killed
+# the moment it is started, by strace's fault injection) never ran: run
+# fails with 125 and one line, and with -d prints no id. The command is
+# bigger than a pipe holds (64 KiB), so that the write cannot finish before
+# the death: it fails with EPIPE, which mydocker must not ignore.
+test_a_command_that_never_arrived_is_a_failed_start() {
+	local exec_call=execve big flags
+	at_least ch04-rootfs && exec_call=execveat # init runs from a sealed copy: fexecve(3)
+	big=$(head -c 100000 /dev/zero | tr '\0' x)
+	for flags in "" $(at_least ch05-detach-ps-logs && echo -d); do
+		LAST_CMD="strace -f -e inject=$exec_call:signal=KILL:when=1 mydocker run $flags ... /bin/echo <100 kB>"
+		timeout -s KILL 60 strace -f -qq -o /dev/null -e trace=$exec_call -e inject=$exec_call:signal=KILL:when=1 \
+			"$MYDOCKER" run $flags "${RUN_FLAGS[@]}" /bin/echo "$big" </dev/null >"$T/stdout" 2>"$T/stderr"
+		status=$?
+		expect_status 125
+		expect_stdout ""
+		expect_one_error_line "send the command to the container"
+	done
+	if at_least ch05-detach-ps-logs; then
+		mydocker ps -a
+		expect_eq "containers left in ps -a" 1 "$(grep -c . "$T/stdout")"
+	fi
+}

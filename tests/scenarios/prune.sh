@@ -2,6 +2,36 @@
 # cannot catch) leaves behind, found and removed, at several points of
 # start-up; afterwards the host is as before (the harness checks).
 
+since ch03-run
+
+# A container that exited, even one that was killed, leaves nothing.
+test_prune_finds_nothing_after_containers_end() {
+	container /bin/true
+	start_container /bin/sh -c 'echo ready; exec sleep 100'
+	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
+	container_pid
+	kill -KILL "$cpid"
+	wait_bg
+	mydocker prune
+	expect_status 0
+	expect_stdout "nothing to prune"
+	mydocker prune --force
+	expect_status 0
+	expect_stdout "nothing to prune"
+}
+
+test_prune_refuses_unknown_flags_and_arguments() {
+	mydocker prune --forse
+	expect_status 125
+	expect_one_error_line "unknown flag: --forse"
+	mydocker prune everything
+	expect_status 125
+	expect_one_error_line "prune takes no arguments"
+	mydocker prune --help
+	expect_status 0
+	expect_stdout_has "Usage: mydocker prune [--force]"
+}
+
 since ch03-cgroups
 
 # kill_at STEP [FLAGS]: starts a container and kills its mydocker with
@@ -45,7 +75,8 @@ test_prune_leaves_a_running_container_alone() {
 	mydocker prune --force
 	expect_status 0
 	expect_stdout "nothing to prune"
-	kill -KILL "$(container_pid)"
+	container_pid
+	kill -KILL "$cpid"
 	wait_bg
 	expect_status 137
 }

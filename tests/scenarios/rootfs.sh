@@ -130,11 +130,21 @@ test_broken_image_exits_125_and_leaves_nothing() {
 
 test_bad_image_name_is_refused() {
 	local bad
-	for bad in ../etc x/y .hidden "" -x; do
+	for bad in ../etc x/y .hidden "" -x busybox.tar; do
 		mydocker run --image "$bad" /bin/true
 		expect_status 125
 		expect_one_error_line "invalid --image"
 	done
+}
+
+# Unpacked images hold what images bring (setuid programs, device nodes):
+# only root may reach them, as docker keeps /var/lib/docker.
+test_installed_images_are_root_s_only() {
+	local repo=$(dirname "$HELPERS")/..
+	mkdir -p "$T/fresh/images" && chmod 755 "$T/fresh/images"
+	"$repo/tools/install-image" "$HELPERS/../images/busybox.tar" "$T/fresh" >/dev/null
+	expect_eq "the mode of images/" 700 "$(stat -c %a "$T/fresh/images")"
+	rm -rf "$T/fresh"
 }
 
 before ch04-overlay

@@ -19,7 +19,8 @@ test_exit_status_is_passed_on() {
 test_killed_container_exits_128_plus_signal() {
 	start_container /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
-	kill -KILL "$(container_pid)"
+	container_pid
+	kill -KILL "$cpid"
 	wait_bg
 	expect_status 137
 }
@@ -165,7 +166,8 @@ test_container_dies_with_mydocker() {
 	local pid
 	start_container /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
-	pid=$(container_pid)
+	container_pid
+	pid=$cpid
 	kill -KILL "$bg"
 	wait_until "the container is gone after mydocker was killed" sh -c "! kill -0 $pid"
 	wait "$bg" || true

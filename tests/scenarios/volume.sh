@@ -63,7 +63,8 @@ test_volume_mount_is_not_on_the_host() {
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 	! grep -q " $T/vol \| /data " /proc/self/mountinfo || fail "the volume shows in the host's mount table"
 	grep -q " $T/root/containers/[0-9a-f]*/merged " /proc/self/mountinfo || fail "no overlay on the host"
-	kill -KILL "$(container_pid)"
+	container_pid
+	kill -KILL "$cpid"
 	wait_bg
 }
 
@@ -109,7 +110,8 @@ start_for_commit() {
 }
 
 stop_for_commit() {
-	kill -KILL "$(container_pid)"
+	container_pid
+	kill -KILL "$cpid"
 	wait_bg
 }
 
@@ -142,11 +144,14 @@ test_commit_refuses_bad_names_and_existing_images() {
 	COMMIT_SETUP=true
 	start_for_commit
 	local bad
-	for bad in a/b .. ../x ""; do
+	local busybox_tar
+	busybox_tar=$(sha256sum <"$MYDOCKER_ROOT/images/busybox.tar")
+	for bad in a/b .. ../x "" busybox.tar test.tar; do
 		mydocker commit "$id" "$bad"
 		expect_status 125
 		expect_one_error_line "invalid image name"
 	done
+	expect_eq "the busybox image's tar" "$busybox_tar" "$(sha256sum <"$MYDOCKER_ROOT/images/busybox.tar")"
 	mydocker commit "$id" test
 	expect_status 125
 	expect_one_error_line "image test exists"

@@ -1,5 +1,6 @@
 /* test_common.c: the helpers in common/ (size parsing, files, directories,
- * lists of strings). */
+ * lists of strings, flags). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/close_range.h>
 #include <cmocka.h>
 
 #include "common.h"
@@ -177,6 +179,49 @@ static void test_strings_add_count_free(void **state)
 	strings_free(NULL);
 }
 
+static void test_parse_flags(void **state)
+{
+	bool force = false, all = false;
+	const char *format = "table";
+	const struct flag flags[] = { { "--force", 'f', &force, NULL }, { "--all", 'a', &all, NULL },
+				      { "--format", 0, NULL, &format }, { NULL, 0, NULL, NULL } };
+	char *ok[] = { "ps", "-f", "--all", "--format", "json", "name", "-x", NULL };
+	char *eq[] = { "ps", "--format=table", "--", "-a", NULL };
+	char *help[] = { "ps", "-a", "--help", NULL };
+	char *unknown[] = { "ps", "-x", NULL };
+	char *no_value[] = { "ps", "--format", NULL };
+	char why[64];
+	(void)state;
+
+	assert_int_equal(parse_flags(7, ok, flags, why, sizeof why), 5); /* stops at "name" */
+	assert_true(force);
+	assert_true(all);
+	assert_string_equal(format, "json");
+	all = false;
+	assert_int_equal(parse_flags(4, eq, flags, why, sizeof why), 3); /* "--" ends the flags */
+	assert_string_equal(format, "table");
+	assert_false(all);
+	assert_int_equal(parse_flags(3, help, flags, why, sizeof why), FLAGS_HELP);
+	assert_int_equal(parse_flags(2, unknown, flags, why, sizeof why), FLAGS_WRONG);
+	assert_string_equal(why, "unknown flag: -x");
+	assert_int_equal(parse_flags(2, no_value, flags, why, sizeof why), FLAGS_WRONG);
+	assert_string_equal(why, "flag needs a value: --format");
+}
+
+/* The program run gets stdin, stdout and stderr (the last on /dev/null),
+ * and no other fd that run_quietly() opened. (Ours, which whoever runs the
+ * test may have left open on /dev/null, are made close-on-exec first.) */
+static void test_run_quietly_leaks_no_fd(void **state)
+{
+	char *argv[] = { "/bin/sh", "-c",
+			 "for fd in /proc/$$/fd/*; do [ \"$(readlink $fd)\" != /dev/null ] || "
+			 "[ ${fd##*/} -le 2 ] || exit 3; done; exit 0", NULL };
+	(void)state;
+
+	assert_int_equal(close_range(3, ~0U, CLOSE_RANGE_CLOEXEC), 0);
+	assert_int_equal(run_quietly(argv), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +235,8 @@ int main(void)
 		cmocka_unit_test(test_path_join_refuses_too_long),
 		cmocka_unit_test(test_run_quietly),
 		cmocka_unit_test(test_strings_add_count_free),
+		cmocka_unit_test(test_parse_flags),
+		cmocka_unit_test(test_run_quietly_leaks_no_fd),
 	};
 	return cmocka_run_group_tests_name("common", tests, make_temp_dir, remove_temp_dir);
 }
