@@ -6,10 +6,12 @@
 #   make diff TO=STAGE [FROM=STAGE]   what a stage adds to the one before it
 #   make check-host   what this host lacks to run containers
 #   make clean-host   remove what crashed containers left (mydocker prune --force)
-#   make lab STAGE=S, make test-lab STAGE=S, make lab-reset   classroom labs
+#   make lab STAGE=S, make test-lab STAGE=S [PART=N], make lab-reset   classroom labs
+#   make handout STAGE=S, make grade STAGE=S LABS="DIR..."     a class's labs
 #   make bench        what a container start costs, next to crun and runc
 
-STAGES := $(shell awk '!/^\#/ && NF { print $$1 }' stages.list)
+# (a handout lists the lab's stage without its directory: it is not built)
+STAGES := $(foreach s,$(shell awk '!/^\#/ && NF { print $$1 }' stages.list),$(if $(wildcard $(s)/main.c),$(s)))
 LAST_STAGE := $(lastword $(STAGES))
 # the stages that run an image: ch04-rootfs and after
 IMAGE_STAGES := $(shell awk '/^ch04-rootfs/ { f = 1 } f && !/^\#/ && NF { print $$1 }' stages.list)
@@ -30,7 +32,7 @@ COMMON_OBJS := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
 # an archive: a stage links only the helpers it uses (and their libraries)
 COMMON_LIB := build/common/libcommon.a
 
-.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff steps check-steps check-claims lint clean deps install-image check-host clean-host lab test-lab lab-reset bench
+.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff steps check-steps check-claims lint clean deps install-image check-host clean-host lab test-lab lab-reset lab-notes handout grade bench
 .DEFAULT_GOAL := all
 
 all: $(STAGES:%=%/mydocker) $(if $(IMAGE_STAGES),install-image)

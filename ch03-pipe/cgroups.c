@@ -141,6 +141,15 @@ too_long:
 	return -1;
 }
 
+/* Was a limit asked for, of any subsystem? */
+static bool any_wanted(const struct resources *r)
+{
+	for (int i = 0; i < N_SUBSYSTEMS; i++)
+		if (subsystems[i]->wanted(r))
+			return true;
+	return false;
+}
+
 /* Works out where the container's cgroup goes; creates nothing. A cgroup
  * directory is found only for the subsystems whose limit was asked for. */
 int cgroup_find(struct cgroup *cg, const struct cgroup_host *host, const char *name,
@@ -151,8 +160,7 @@ int cgroup_find(struct cgroup *cg, const struct cgroup_host *host, const char *n
 
 	memset(cg, 0, sizeof *cg);
 	cg->resources = resources;
-	if (!memory_subsystem.wanted(resources) && !cpu_subsystem.wanted(resources) &&
-	    !cpuset_subsystem.wanted(resources))
+	if (!any_wanted(resources))
 		return 0; /* no limits, no cgroup */
 	mountinfo = read_file_all(host->mountinfo);
 	self_cgroup = read_file_all(host->self_cgroup);

@@ -36,7 +36,8 @@ static int tar_dir(const char *dir, const char *tar)
 }
 
 /* An unpacked copy of the old image (the directory images/IMAGE) would
- * hide the new tar; it may only go if no container runs on it (no overlay has it as its lowerdir). */
+ * hide the new tar; it may only go if no container runs on it (no overlay
+ * has it as its lowerdir). */
 static int remove_unpacked(const char *image, const char *dir)
 {
 	char *mounts = read_file_all("/proc/self/mountinfo");

@@ -24,9 +24,13 @@ build/tests/hostile-loader: tests/helpers/hostile-loader.c | build/deps.ok
 build/tests/hostile-script:
 	@mkdir -p $(@D)
 	printf '#!/proc/self/exe\n' >$@
-build/images/hostile.tar: tools/make-image build/tests/hostile-loader build/tests/hostile-script $(firstword $(STAGES))/mydocker
+# mydocker's ELF interpreter is the one this compiler gives any program.
+build/tests/dynamic: | build/deps.ok
+	@mkdir -p $(@D)
+	echo 'int main(void) { return 0; }' | $(CC) -x c - -o $@
+build/images/hostile.tar: tools/make-image build/tests/hostile-loader build/tests/hostile-script build/tests/dynamic
 	tools/make-image $@ build/tests/hostile-script:hostile-script \
-		build/tests/hostile-loader:$$(readelf -l $(firstword $(STAGES))/mydocker | sed -n 's/.*interpreter: \(.*\)]/\1/p')
+		build/tests/hostile-loader:$$(readelf -l build/tests/dynamic | sed -n 's/.*interpreter: \(.*\)]/\1/p')
 
 build/tests/test_common: tests/unit/common/test_common.c $(COMMON_LIB)
 	@mkdir -p $(@D)
@@ -54,10 +58,22 @@ test: $(STAGES:%=%/mydocker) $(foreach s,$(STAGES),$($(s)_UNIT)) $(TEST_HELPERS)
 lab: build/deps.ok
 	@tools/lab-create $(STAGE)
 test-lab: $(TEST_HELPERS) $(COMMON_LIB)
-	@test -n "$(STAGE)" || { echo "usage: make test-lab STAGE=STAGE" >&2; exit 2; }
+	@test -n "$(STAGE)" || { echo "usage: make test-lab STAGE=STAGE [PART=N]" >&2; exit 2; }
 	@test -d lab || { echo "no lab/: make lab STAGE=$(STAGE) first" >&2; exit 2; }
 	@$(MAKE) -s -C lab
-	@tests/run-lab $(STAGE)
+	@tests/run-lab $(STAGE) $(PART)
+# The Lab sections of the notes: each stage's lab contract, from the scenarios.
+lab-notes:
+	@tools/lab-notes $(STAGES)
+
+# A tarball for a class (tools/handout), and their labs graded as CSV.
+handout: build/deps.ok
+	@test -n "$(STAGE)" || { echo "usage: make handout STAGE=STAGE" >&2; exit 2; }
+	@tools/handout $(STAGE)
+grade: $(TEST_HELPERS) $(COMMON_LIB)
+	@test -n "$(STAGE)" && test -n "$(LABS)" || { echo "usage: make grade STAGE=STAGE LABS=\"DIR...\"" >&2; exit 2; }
+	@tools/grade $(STAGE) $(LABS)
+
 lab-reset:
 	@test -f lab/.stage || { echo "no lab to reset: make lab STAGE=STAGE" >&2; exit 2; }
 	@stage=$$(cat lab/.stage) && rm -rf lab && tools/lab-create $$stage

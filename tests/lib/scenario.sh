@@ -39,14 +39,18 @@ start_container() {
 	bg=$!
 }
 
+# How long the waits below wait: 10 s (wait_bg: 30 s), or WAIT_SECONDS
+# (tests/run-labs shortens them where it expects failures).
+WAIT_SECONDS=${WAIT_SECONDS:-10}
+
 # wait_bg: waits for the background mydocker; sets $status.
 wait_bg() {
 	local i
-	for i in $(seq 300); do
+	for i in $(seq $((WAIT_SECONDS * 30))); do
 		kill -0 "$bg" 2>/dev/null || break
 		sleep 0.1
 	done
-	kill -0 "$bg" 2>/dev/null && fail "mydocker (pid $bg) still running after 30s"
+	kill -0 "$bg" 2>/dev/null && fail "mydocker (pid $bg) still running after $((WAIT_SECONDS * 3))s"
 	wait "$bg"
 	status=$?
 	cp "$T/bg.stdout" "$T/stdout"; cp "$T/bg.stderr" "$T/stderr"
@@ -65,7 +69,7 @@ container_pid() {
 wait_until() {
 	local what=$1 i
 	shift
-	for i in $(seq 200); do
+	for i in $(seq $((WAIT_SECONDS * 20))); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.05
 	done

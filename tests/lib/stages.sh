@@ -2,6 +2,9 @@
 # about it. Sourced by the test scripts.
 stages_file=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/stages.list
 mapfile -t STAGES < <(awk '!/^#/ && NF { print $1 }' "$stages_file")
+# The stages whose directory is here: a handout lists its lab's stage
+# without one (tools/handout).
+mapfile -t PRESENT_STAGES < <(for s in "${STAGES[@]}"; do [ -f "$(dirname "$stages_file")/$s/main.c" ] && echo "$s"; done)
 
 # stage_index STAGE: its position in the course (0 = first), or fails.
 stage_index() {

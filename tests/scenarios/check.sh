@@ -4,6 +4,8 @@
 
 since ch03-run
 
+# hint: check prints 'ok    ITEM[: detail]' for each item and exits 0 when nothing failed.
+# lab: holds from the start: the plumbing the lab gives (check.c) passes it
 test_check_passes_on_this_host() {
 	mydocker check
 	expect_status 0
@@ -11,6 +13,8 @@ test_check_passes_on_this_host() {
 	grep -q '^ok    root$' "$T/stdout" && grep -q '^ok    net namespace' "$T/stdout" || fail "root or namespaces not checked"
 }
 
+# hint: A failed item is 'FAIL  ITEM: detail -> fix: what to do'; try unshare(2) in a child to test each namespace.
+# lab: holds from the start: the plumbing the lab gives (check.c) passes it
 test_check_names_each_failure_and_its_fix() {
 	LAST_CMD="setpriv --reuid=65534 mydocker check"
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$MYDOCKER" check >"$T/stdout" 2>"$T/stderr"
@@ -23,6 +27,8 @@ test_check_names_each_failure_and_its_fix() {
 
 since ch03-cgroups
 
+# part: 3
+# hint: check_cgroups(): find (and on v1 make and remove) a cgroup for memory, cpu and cpuset.
 test_check_tries_each_cgroup_controller() {
 	mydocker check
 	expect_status 0
@@ -33,6 +39,7 @@ test_check_tries_each_cgroup_controller() {
 
 since ch04-rootfs
 
+# hint: check_image() looks for images/busybox.tar; run's message for a missing busybox ends with CHECK_HINT.
 test_check_finds_a_missing_image_and_run_points_to_it() {
 	rm "$MYDOCKER_ROOT/images/busybox.tar"
 	mydocker check
@@ -47,6 +54,7 @@ since ch04-overlay
 
 # overlayfs cannot be the upper layer of another overlay: a MYDOCKER_ROOT
 # inside a container, say
+# hint: An overlay's upper dir cannot be on overlayfs: check_overlay() tries a small overlay in a child's mount namespace.
 test_check_and_run_on_a_root_overlay_cannot_use() {
 	mkdir -p "$T/o/lower" "$T/o/upper" "$T/o/work" "$T/o/merged"
 	mount -t overlay overlay -o "lowerdir=$T/o/lower,upperdir=$T/o/upper,workdir=$T/o/work" "$T/o/merged"

@@ -12,6 +12,7 @@ read_only_paths="/proc/bus /proc/fs /proc/irq /proc/sys /proc/sysrq-trigger"
 
 # Every masked path this kernel has shows nothing: a file reads empty, a
 # directory lists empty. (head -c bounds what a regression would read.)
+# hint: masks.c: a file is covered by a bind mount of /dev/null, a directory by an empty read-only tmpfs; skip what does not exist.
 test_masked_kernel_files_show_nothing() {
 	local p expected=""
 	for p in $masked_paths; do
@@ -28,6 +29,7 @@ test_masked_kernel_files_show_nothing() {
 
 # The host kernel's settings cannot be written, even by the container's
 # root: the write of core_pattern's own value (never a new one) is refused.
+# hint: A bind mount of each read-only path onto itself, then MS_BIND | MS_REMOUNT | MS_RDONLY (keep nosuid, nodev, noexec).
 test_kernel_settings_are_read_only() {
 	local p expected="" before
 	before=$(cat /proc/sys/kernel/core_pattern)
@@ -45,6 +47,7 @@ test_kernel_settings_are_read_only() {
 # A host device cannot be opened, even from a node the container makes
 # itself (CAP_MKNOD stays, as in docker): here a loop device over a file
 # that holds a secret, made by the test and detached at the end.
+# hint: Every writable mount nodev: the root (a remount of its bind), /dev (after its devices are bound onto themselves).
 test_host_devices_cannot_be_opened_even_after_mknod() {
 	local loop major minor
 	echo "secret-of-the-host" >"$T/disk"
@@ -63,6 +66,7 @@ made-in-dev"
 	expect_stderr_has "/dev/disk: Permission denied"
 }
 
+# hint: mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL).
 test_dev_mqueue_is_mounted() {
 	container /bin/sh -c "grep -c ' /dev/mqueue .* - mqueue ' /proc/self/mountinfo; $PROBE mountflags /dev/mqueue"
 	expect_status 0
@@ -75,6 +79,7 @@ rw nosuid nodev noexec"
 # (/proc/1/environ is what the command was started with. sh must stay PID 1,
 # hence a second command: a last command is exec'd in sh's place, and a
 # /proc/1/environ that sh opened for it then reads sh's memory, gone.)
+# hint: Build PATH, HOSTNAME, HOME (and TERM with -t) in the parent, send them as env pairs, execve(2) with them; exec init itself with an empty environment.
 test_environment_is_docker_s_not_the_caller_s() {
 	local flags hostname
 	for flags in "" -t; do
@@ -94,6 +99,7 @@ $hostname"
 # loader: the hostile image here brings one (build/tests/hostile-loader)
 # that chmods, chowns and truncates /proc/self/exe. The host's binary must
 # not change. A copy of it is run, so a failing test cannot harm the build.
+# hint: memfd_create(2), copy /proc/self/exe into it (sendfile(2)), F_ADD_SEALS, and fexecve(3) it as init.
 test_hostile_image_cannot_touch_the_mydocker_binary() {
 	local copy=$T/bin/mydocker before command
 	mkdir -p "$T/bin"
@@ -113,6 +119,7 @@ test_hostile_image_cannot_touch_the_mydocker_binary() {
 # (the sysctl vm.memfd_noexec): init's sealed copy must ask. The setting
 # belongs to a PID namespace: it is set in one of the test's own, never the
 # host's.
+# hint: Ask memfd_create(2) for MFD_EXEC; a kernel before 6.3 says EINVAL: try again without.
 test_runs_where_memfds_are_not_executable_by_default() {
 	local before
 	[ -e /proc/sys/vm/memfd_noexec ] || skip "this kernel has no vm.memfd_noexec (Linux 6.3)"
@@ -128,6 +135,8 @@ test_runs_where_memfds_are_not_executable_by_default() {
 
 since ch05-detach-ps-logs
 
+# part: 1
+# hint: The same environment for -d: the monitor sends it, and the container's output goes to the log.
 test_detached_environment_is_docker_s_not_the_caller_s() {
 	local id
 	MYDOCKER_TEST_SECRET=leaked container -d /bin/sh -c 'tr "\0" "\n" </proc/1/environ; true'

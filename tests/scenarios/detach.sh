@@ -19,6 +19,8 @@ detach() {
 	mydocker run -d "${RUN_FLAGS[@]}" "$@"
 }
 
+# part: 1
+# hint: fork a monitor that runs the container and writes its id on a pipe; mydocker prints it and returns.
 test_detach_prints_the_id_and_returns_while_it_runs() {
 	detach --name sleeper /bin/sh -c 'exec sleep 100'
 	expect_status 0
@@ -34,6 +36,8 @@ test_detach_prints_the_id_and_returns_while_it_runs() {
 	expect_status 0
 }
 
+# part: 3
+# hint: The container's stdout and stderr are a pty's slave; the monitor copies the master into container.log.
 test_logs_show_stdout_and_stderr() {
 	detach --name talker /bin/sh -c 'echo to-stdout; echo to-stderr >&2'
 	wait_exited talker
@@ -43,6 +47,8 @@ test_logs_show_stdout_and_stderr() {
 to-stderr"
 }
 
+# part: 3
+# hint: logs -f: inotify(7) for growth, a pidfd (pidfd_open(2)) of the monitor for the end.
 test_logs_follow_ends_when_the_container_exits() {
 	detach --name slow /bin/sh -c 'echo first; sleep 1; echo second'
 	mydocker logs -f slow
@@ -52,6 +58,8 @@ second"
 	[ "$(ps_json_field slow status)" = exited ] || fail "logs -f returned while the container still ran"
 }
 
+# part: 2
+# hint: The monitor writes status exited and the exit code into the record after cleaning up.
 test_exited_containers_show_their_exit_code() {
 	detach --name three /bin/sh -c 'exit 3'
 	wait_exited three
@@ -62,6 +70,8 @@ test_exited_containers_show_their_exit_code() {
 	expect_eq "exit_code in the record" 3 "$(ps_json_field three exit_code)"
 }
 
+# part: 1
+# hint: The monitor stays the container's parent: it reaps it, removes cgroup and layer, then exits.
 test_detached_container_is_cleaned_up_when_it_exits() {
 	local monitor
 	detach --name tidy -m 64m -v "$T/vol:/data" /bin/sh -c 'echo kept >/data/f; sleep 0.5'
@@ -74,6 +84,8 @@ test_detached_container_is_cleaned_up_when_it_exits() {
 	expect_eq "the volume's file" kept "$(cat "$T/vol/f")"
 }
 
+# part: 4
+# hint: A name is symlink(2) names/NAME -> ../ID: EEXIST when taken.
 test_names_must_be_unique() {
 	detach --name web /bin/sh -c 'exec sleep 100'
 	expect_status 0
@@ -89,6 +101,8 @@ test_names_must_be_unique() {
 	expect_status 0
 }
 
+# part: 4
+# hint: Names are 1 to 64 of [a-zA-Z0-9_.-], starting with a letter or digit.
 test_invalid_names_are_refused() {
 	local long=$(printf 'a%.0s' $(seq 200)) bad
 	for bad in ../../etc "" "$long" -x .x a/b "a b" "x:y"; do
@@ -100,6 +114,8 @@ test_invalid_names_are_refused() {
 	[ -z "$(ls -A "$MYDOCKER_RUN" | grep -v names)" ] || fail "a refused name left a record"
 }
 
+# part: 4
+# hint: adjective_person, as docker makes them; try again when taken.
 test_made_up_names_are_valid_and_distinct() {
 	local i
 	for i in 1 2 3 4 5; do
@@ -112,6 +128,8 @@ test_made_up_names_are_valid_and_distinct() {
 	! grep -qv '^[a-z]*_[a-z]*$' "$T/names" || fail "a made-up name is not adjective_name: $(cat "$T/names")"
 }
 
+# part: 2
+# hint: Compare the monitor's pid and its start time (field 22 of /proc/PID/stat) with the record's.
 test_a_record_whose_process_is_gone_shows_exited() {
 	local id=deadbeef0001
 	mkdir -p "$MYDOCKER_RUN/$id" "$MYDOCKER_RUN/names"
@@ -132,6 +150,8 @@ JSON
 	expect_status 0
 }
 
+# part: 2
+# hint: A record that says running whose monitor is gone shows as exited (?).
 test_killed_monitor_leaves_an_exited_record() {
 	local pid monitor
 	detach --name orphan /bin/sh -c 'exec sleep 100'
@@ -144,6 +164,8 @@ test_killed_monitor_leaves_an_exited_record() {
 	clean_up_after_sigkill
 }
 
+# part: 1
+# hint: Nothing shared between containers but atomic operations: mkdir, symlink, rename.
 test_twenty_detached_containers_at_once() {
 	local i
 	for i in $(seq 20); do
@@ -159,6 +181,8 @@ test_twenty_detached_containers_at_once() {
 	wait_until "every layer is removed" sh -c "[ -z \"\$(ls -A '$MYDOCKER_ROOT/containers')\" ]"
 }
 
+# part: 1
+# hint: -d with -i or -t: one line, 125.
 test_d_with_i_or_t_is_refused() {
 	detach -it /bin/true
 	expect_status 125
@@ -168,6 +192,8 @@ test_d_with_i_or_t_is_refused() {
 	expect_one_error_line "-d runs in the background"
 }
 
+# part: 2
+# hint: Every container has a record; --rm removes it at exit.
 test_foreground_run_keeps_its_record_unless_rm() {
 	mydocker run "${RUN_FLAGS[@]}" --name fg /bin/sh -c 'exit 5'
 	expect_status 5
@@ -183,6 +209,8 @@ test_foreground_run_keeps_its_record_unless_rm() {
 	expect_one_error_line "foreground"
 }
 
+# part: 4
+# hint: rm -f kills the container (if its pid is still the same process) and waits for the monitor to clean up.
 test_rm_refuses_a_running_container_unless_forced() {
 	detach --name busy /bin/sh -c 'exec sleep 100'
 	mydocker rm busy
@@ -197,6 +225,8 @@ test_rm_refuses_a_running_container_unless_forced() {
 	expect_one_error_line "no container nosuch"
 }
 
+# part: 4
+# hint: record_lookup(): a name first, then an id.
 test_commit_takes_a_name() {
 	detach --name saved /bin/sh -c 'echo kept >/f; exec sleep 100'
 	wait_until "the container wrote /f" sh -c "[ -f $MYDOCKER_ROOT/containers/*/merged/f ]"
@@ -211,6 +241,8 @@ test_commit_takes_a_name() {
 # A record cut in half (a crash with the disk full, a hand edit) is still a
 # container's: ps -a shows it as broken, and rm or prune remove it and free
 # its name.
+# part: 2
+# hint: record_read() of a config.json that does not parse: a record with status broken and the name that links to it.
 test_a_broken_record_is_shown_and_can_be_removed() {
 	local id
 	for remover in rm prune; do
@@ -242,6 +274,8 @@ test_a_broken_record_is_shown_and_can_be_removed() {
 # The log is capped: past 10 MiB, container.log becomes container.log.1 and
 # a new one starts, so a container keeps at most 20 MiB of output. logs
 # prints both, the older first; logs -f follows across the rotation.
+# part: 3
+# hint: At LOG_MAX_BYTES rename container.log to container.log.1 and open a new one; logs prints .1 first.
 test_the_log_is_capped_and_rotated() {
 	local total=$((13 * 1048576 + 4))
 	detach --name chatty /bin/sh -c 'sleep 1; i=0

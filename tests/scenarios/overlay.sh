@@ -8,12 +8,14 @@ image_listing() {
 	(cd "$MYDOCKER_ROOT/images/test" && find . -printf '%p %y %s %m %l\n' | sort)
 }
 
+# hint: getrandom(2) 6 bytes, as 12 hex digits; sethostname(2) in init.
 test_hostname_is_a_12_digit_id() {
 	container hostname
 	expect_status 0
 	[[ $(stdout) =~ ^[0-9a-f]{12}$ ]] || fail "expected a 12 hex digit id as the hostname"
 }
 
+# hint: mkdir(2) containers/ID fails with EEXIST if taken: try another id.
 test_each_container_gets_its_own_id() {
 	local first
 	container hostname
@@ -22,6 +24,7 @@ test_each_container_gets_its_own_id() {
 	[ "$(stdout)" != "$first" ] || fail "two containers got the same id $first"
 }
 
+# hint: mount("overlay", merged, "overlay", 0, "lowerdir=IMAGE,upperdir=...,workdir=...") on the host, then pivot_root into merged.
 test_root_is_an_overlay_on_the_image() {
 	container /bin/sh -c 'grep " / / " /proc/self/mountinfo'
 	expect_status 0
@@ -30,6 +33,7 @@ test_root_is_an_overlay_on_the_image() {
 	expect_stdout_has "upperdir=$MYDOCKER_ROOT/containers/"
 }
 
+# hint: overlayfs writes to upper/ and records deletions as whiteouts there; the lower dir is never written.
 test_image_is_unchanged_after_writes_and_deletes() {
 	container /bin/true # unpacks the image
 	image_listing >"$T/image.before"
@@ -43,6 +47,7 @@ test_image_is_unchanged_after_writes_and_deletes() {
 	expect_stdout_has "1"
 }
 
+# hint: The container's files are in containers/ID/upper while it runs.
 test_changes_land_in_the_write_layer() {
 	local id
 	start_container /bin/sh -c 'echo changed >>/etc/passwd; rm /etc/group; echo ready; exec sleep 100'
@@ -59,6 +64,7 @@ test_changes_land_in_the_write_layer() {
 	expect_status 137
 }
 
+# hint: One upper/work/merged per container id.
 test_two_containers_at_once_keep_apart() {
 	local bg1
 	start_container /bin/sh -c 'echo one >/mine; echo ready; exec sleep 100'
@@ -77,6 +83,7 @@ two"
 	wait_bg
 }
 
+# hint: workspace_delete(): umount2(merged, MNT_DETACH), then remove containers/ID.
 test_layer_is_removed_after_exit() {
 	mydocker --debug run "${RUN_FLAGS[@]}" -m 64m /bin/sh -c 'dd if=/dev/zero of=/big bs=1M count=8 2>/dev/null'
 	expect_status 0
@@ -84,6 +91,7 @@ test_layer_is_removed_after_exit() {
 	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "a layer is left: $(ls "$MYDOCKER_ROOT/containers")"
 }
 
+# hint: workspace_delete() on every path out of run_container().
 test_layer_is_removed_after_a_failed_start() {
 	mydocker --debug run "${RUN_FLAGS[@]}" -m 64m /no/such/command
 	expect_status 127
@@ -91,6 +99,7 @@ test_layer_is_removed_after_a_failed_start() {
 	expect_stderr_has "unmounted and removed $MYDOCKER_ROOT/containers/"
 }
 
+# hint: Signals end the container; mydocker then cleans up as after any exit.
 test_layer_is_removed_after_sigterm_and_sigint() {
 	local sig
 	for sig in TERM INT; do
@@ -104,6 +113,7 @@ test_layer_is_removed_after_sigterm_and_sigint() {
 	done
 }
 
+# hint: init may die after pivot_root: the parent still unmounts and removes the layer.
 test_layer_is_removed_when_init_fails_halfway() {
 	# an image whose /dev is a file: init fails mounting /dev, after the
 	# overlay, the cgroup and pivot_root are done

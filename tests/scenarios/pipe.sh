@@ -3,6 +3,7 @@
 
 before ch03-pipe
 
+# hint: Before ch03-pipe, execv(2) does not search PATH.
 test_command_needs_a_full_path() {
 	container sh -c 'echo found'
 	expect_status 127
@@ -11,6 +12,8 @@ test_command_needs_a_full_path() {
 before -
 since ch03-pipe
 
+# hint: Each argument as a key/value pair ended by '\0' on the pipe: no quoting, no length limit; read until end-of-file.
+# lab: holds from the start: two 100 kB arguments fit on ch03-cgroups' command line too; it guards the pipe against losing a byte
 test_arguments_arrive_intact() {
 	local big1 big2
 	big1=$(head -c 100000 /dev/zero | tr '\0' a)
@@ -21,6 +24,7 @@ test_arguments_arrive_intact() {
 	diff "$T/expected" "$T/stdout" >/dev/null || fail "arguments changed on the way: $(diff "$T/expected" "$T/stdout")"
 }
 
+# hint: dup2(2) the pipe's read end to fd 3 in the child; init reads from INIT_PIPE_FD.
 test_command_is_read_from_fd_3() {
 	mydocker --debug run "${RUN_FLAGS[@]}" sh -c true
 	expect_status 0
@@ -28,18 +32,21 @@ test_command_is_read_from_fd_3() {
 	expect_stderr_has "=> init: read a command of 3 arguments from fd 3"
 }
 
+# hint: look_path(): each directory of PATH, a regular executable file.
 test_command_is_found_on_path() {
 	container sh -c 'echo found'
 	expect_status 0
 	expect_stdout found
 }
 
+# hint: Not found in any directory of PATH: 127 with 'executable file not found in $PATH'.
 test_not_found_on_path_exits_127() {
 	container no-such-command-anywhere
 	expect_status 127
 	expect_one_error_line 'exec no-such-command-anywhere: executable file not found in $PATH'
 }
 
+# hint: close_range(3, ~0U, 0) in init, after reading the command.
 test_only_stdio_fds_are_open() {
 	exec 7</etc 8>"$T/extra"
 	container "$PROBE" fds
@@ -53,6 +60,7 @@ test_only_stdio_fds_are_open() {
 # fails with 125 and one line, and with -d prints no id. The command is
 # bigger than a pipe holds (64 KiB), so that the write cannot finish before
 # the death: it fails with EPIPE, which mydocker must not ignore.
+# hint: Check send_command()'s result: on failure, wait for the child and end with 125, before reporting the container as started.
 test_a_command_that_never_arrived_is_a_failed_start() {
 	local exec_call=execve big flags
 	at_least ch04-rootfs && exec_call=execveat # init runs from a sealed copy: fexecve(3)

@@ -5,6 +5,7 @@
 since ch03-run
 
 # A container that exited, even one that was killed, leaves nothing.
+# hint: prune with no finder says 'nothing to prune'.
 test_prune_finds_nothing_after_containers_end() {
 	container /bin/true
 	start_container /bin/sh -c 'echo ready; exec sleep 100'
@@ -20,6 +21,8 @@ test_prune_finds_nothing_after_containers_end() {
 	expect_stdout "nothing to prune"
 }
 
+# hint: command_flags() with { "--force", 'f' }; more arguments are a mistake.
+# lab: holds from the start: the plumbing the lab gives (prune.c) passes it
 test_prune_refuses_unknown_flags_and_arguments() {
 	mydocker prune --forse
 	expect_status 125
@@ -59,6 +62,8 @@ prune_finds_and_removes() {
 	expect_stdout "nothing to prune"
 }
 
+# part: 4
+# hint: A cgroup named after a mydocker (or a container) that is gone, and empty, is stale: prune_cgroups() walks each hierarchy with nftw(3).
 test_prune_after_sigkill_at_each_step_of_start_up() {
 	local steps=("cgroup: created" "cloned pid" "init: exec")
 	at_least ch04-overlay && steps=("mounted overlay" "${steps[@]}")
@@ -69,6 +74,8 @@ test_prune_after_sigkill_at_each_step_of_start_up() {
 	done
 }
 
+# part: 4
+# hint: A cgroup whose owner still runs, or that holds processes, is not a leftover.
 test_prune_leaves_a_running_container_alone() {
 	start_container -m 32m /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
@@ -81,6 +88,9 @@ test_prune_leaves_a_running_container_alone() {
 	expect_status 137
 }
 
+# part: 4
+# hint: Only names mydocker makes (mydocker-PID, mydocker-ID, mydocker-check-PID) are ever touched.
+# lab: holds from the start: a prune that finds nothing leaves everything alone; it guards against one that finds too much
 test_prune_leaves_other_cgroups_alone() {
 	local mine
 	mine=$(cgroup_dir_of $$ cpu)/not-mydocker-$$
@@ -96,6 +106,7 @@ since ch04-rootfs
 
 # An image whose tar never ends (a FIFO): mydocker is killed while tar
 # unpacks it into images/.slow.unpacking-PID.
+# hint: image_unpack() works in images/.NAME.unpacking-PID: prune_images() removes those whose mydocker is gone.
 test_prune_after_sigkill_while_unpacking() {
 	local pid
 	mkfifo "$MYDOCKER_ROOT/images/slow.tar"
@@ -111,6 +122,8 @@ test_prune_after_sigkill_while_unpacking() {
 
 since ch05-detach-ps-logs
 
+# part: 2
+# hint: A record that says running but whose layer's flock(2) is free belongs to nobody: prune_records().
 test_prune_after_a_killed_monitor() {
 	local monitor
 	mydocker run -d "${RUN_FLAGS[@]}" --name lost -m 32m /bin/sh -c 'exec sleep 7777'

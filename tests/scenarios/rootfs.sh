@@ -4,6 +4,7 @@
 
 since ch04-rootfs
 
+# hint: Unpack images/NAME.tar once, and pivot_root(2) into it.
 test_root_is_the_image() {
 	container /bin/sh -c 'ls /; readlink /bin/sh; cat /etc/passwd'
 	expect_status 0
@@ -12,6 +13,7 @@ test_root_is_the_image() {
 	expect_stdout_has "root:x:0:0:root:/root:/bin/sh"
 }
 
+# hint: After pivot_root, unmount the old root (MNT_DETACH) and remove its directory.
 test_host_files_are_not_visible() {
 	container /bin/sh -c "ls '$T' /work /home /etc/os-release 2>&1; cat /proc/self/mountinfo"
 	expect_status 0
@@ -22,6 +24,7 @@ test_host_files_are_not_visible() {
 		fail "mounts other than /, /proc, /dev, /sys and below them"
 }
 
+# hint: rmdir(2) put_old once it is unmounted.
 test_old_root_is_removed() {
 	container /bin/sh -c 'ls -a / | grep pivot_root; true'
 	expect_status 0
@@ -29,6 +32,7 @@ test_old_root_is_removed() {
 	[ -z "$(ls -A "$MYDOCKER_ROOT/images/test" | grep pivot_root)" ] || fail "a .pivot_root dir was left in the image"
 }
 
+# hint: A tmpfs on /dev, mknod(2) the six devices (chmod after: the umask), the /dev/fd links, devpts with newinstance, /dev/shm.
 test_dev_nodes_are_usable() {
 	container /bin/sh -c '
 		echo discarded >/dev/null && echo null-ok
@@ -56,6 +60,7 @@ shm-ok"
 
 # /dev is nodev: only the devices mydocker gives, each a mount of its own,
 # can be opened (defaults.sh tries a node the container makes itself).
+# hint: sysfs read-only; /dev nodev, with each device a bind mount of its own that keeps dev; / nodev.
 test_proc_sys_and_dev_mount_flags() {
 	container /bin/sh -c "for d in /proc /sys /dev/shm /dev /dev/null /dev/tty /; do echo \"\$d \$($PROBE mountflags \$d)\"; done
 		touch /sys/x 2>/dev/null || echo sys-read-only"
@@ -70,6 +75,7 @@ test_proc_sys_and_dev_mount_flags() {
 sys-read-only"
 }
 
+# hint: cap_drop_bound(3) for all but docker's 14, then cap_set_proc(3) with permitted and effective; inheritable empty.
 test_capabilities_are_docker_s_default() {
 	container /bin/sh -c 'grep ^Cap /proc/1/status'
 	expect_status 0
@@ -80,6 +86,7 @@ CapBnd:	00000000a80425fb
 CapAmb:	0000000000000000"
 }
 
+# hint: CAP_SYS_ADMIN is not among the 14: drop capabilities after the mounts.
 test_mount_is_refused_inside() {
 	container /bin/sh -c 'mount -t tmpfs none /tmp 2>&1 && echo mounted; grep -c " /tmp " /proc/self/mountinfo; true'
 	expect_status 0
@@ -88,6 +95,7 @@ test_mount_is_refused_inside() {
 }
 
 # sethostname(2) needs CAP_SYS_ADMIN too (docker: --hostname at start).
+# hint: sethostname(2) needs CAP_SYS_ADMIN too.
 test_hostname_cannot_be_changed_inside() {
 	local before=$(hostname)
 	container /bin/sh -c 'hostname changed-inside 2>&1; hostname'
@@ -96,6 +104,7 @@ test_hostname_cannot_be_changed_inside() {
 	expect_eq "host's hostname" "$before" "$(hostname)"
 }
 
+# hint: --image defaults to busybox.
 test_default_image_is_busybox() {
 	mydocker run /bin/sh -c 'ls /usr/bin/probe 2>/dev/null || echo no-probe; readlink /bin/sh'
 	expect_status 0
@@ -103,6 +112,7 @@ test_default_image_is_busybox() {
 /bin/busybox"
 }
 
+# hint: Unpack into a temp dir and rename(2) it into place; skip when images/NAME/ exists; debug 'unpacked image NAME'.
 test_image_is_unpacked_once() {
 	mydocker --debug run "${RUN_FLAGS[@]}" /bin/true
 	expect_status 0
@@ -112,6 +122,7 @@ test_image_is_unpacked_once() {
 	! grep -q "unpacked image" "$T/stderr" || fail "the image was unpacked a second time"
 }
 
+# hint: access(2) images/NAME.tar before anything else: one line, 125.
 test_missing_image_exits_125() {
 	mydocker run --image nosuch /bin/true
 	expect_status 125
@@ -119,6 +130,7 @@ test_missing_image_exits_125() {
 	[ ! -e "$MYDOCKER_ROOT/images/nosuch" ] || fail "a missing image left a directory"
 }
 
+# hint: tar failed: remove the temp dir, say the image is broken, 125.
 test_broken_image_exits_125_and_leaves_nothing() {
 	head -c 5000 /dev/urandom >"$MYDOCKER_ROOT/images/broken.tar"
 	mydocker run --image broken /bin/true
@@ -128,6 +140,7 @@ test_broken_image_exits_125_and_leaves_nothing() {
 		fail "a broken image left: $(ls -A "$MYDOCKER_ROOT/images")"
 }
 
+# hint: image_name_is_valid(): letters, digits, '_.-', no leading '.', '-' or '_', not ending in .tar.
 test_bad_image_name_is_refused() {
 	local bad
 	for bad in ../etc x/y .hidden "" -x busybox.tar; do
@@ -139,6 +152,8 @@ test_bad_image_name_is_refused() {
 
 # Unpacked images hold what images bring (setuid programs, device nodes):
 # only root may reach them, as docker keeps /var/lib/docker.
+# lab: not graded: about tools/install-image, run by make
+# hint: This is tools/install-image (make), not your mydocker: images/ is made 0700.
 test_installed_images_are_root_s_only() {
 	local repo=$(dirname "$HELPERS")/..
 	mkdir -p "$T/fresh/images" && chmod 755 "$T/fresh/images"
@@ -151,6 +166,7 @@ before ch04-overlay
 
 # The book's chapter 4.1 and this stage: the container writes straight
 # into the image, so the next container starts from its leftovers.
+# hint: In ch04-rootfs the container's root is the image directory itself (the next stage fixes that).
 test_writes_go_into_the_image() {
 	container /bin/sh -c 'echo left-behind >/written-by-a-container'
 	expect_status 0

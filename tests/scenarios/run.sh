@@ -3,12 +3,14 @@
 
 since ch03-run
 
+# hint: clone(2) with CLONE_NEWPID: the child is PID 1 of its new PID namespace; re-executing (the book's /proc/self/exe init) keeps that pid.
 test_command_runs_as_pid_1() {
 	container /bin/sh -c 'echo $$'
 	expect_status 0
 	expect_stdout 1
 }
 
+# hint: waitpid(2) the child; WEXITSTATUS is the code, and main() returns it.
 test_exit_status_is_passed_on() {
 	container /bin/sh -c 'exit 7'
 	expect_status 7
@@ -16,6 +18,7 @@ test_exit_status_is_passed_on() {
 	expect_status 0
 }
 
+# hint: A process killed by signal N has WIFSIGNALED status: exit 128 + WTERMSIG, as a shell does.
 test_killed_container_exits_128_plus_signal() {
 	start_container /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
@@ -25,18 +28,21 @@ test_killed_container_exits_128_plus_signal() {
 	expect_status 137
 }
 
+# hint: Mount a new proc on /proc inside the container: proc(5) shows the PID namespace of whoever mounts it.
 test_proc_shows_only_the_container() {
 	container /bin/sh -c 'for p in /proc/[0-9]*; do echo $p; done'
 	expect_status 0
 	expect_stdout /proc/1
 }
 
+# hint: mount("proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL).
 test_proc_is_mounted_nosuid_noexec_nodev() {
 	container "$PROBE" mountflags /proc
 	expect_status 0
 	expect_stdout "rw nosuid nodev noexec"
 }
 
+# hint: All five flags at clone(2): CLONE_NEWUTS, CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWNET, CLONE_NEWIPC.
 test_namespaces_are_new() {
 	local ns host inside
 	for ns in uts pid mnt net ipc; do
@@ -47,6 +53,7 @@ test_namespaces_are_new() {
 	done
 }
 
+# hint: CLONE_NEWNET: a new network namespace has only lo.
 test_network_has_only_loopback() {
 	container /bin/sh -c 'cat /proc/net/dev'
 	expect_status 0
@@ -54,6 +61,7 @@ test_network_has_only_loopback() {
 		fail "expected only lo in the container's /proc/net/dev"
 }
 
+# hint: Make every mount private (mount --make-rprivate /) before mounting /proc, or the mount propagates to the host.
 test_host_proc_is_untouched() {
 	local before=$(grep ' /proc ' /proc/self/mountinfo)
 	container /bin/true
@@ -63,6 +71,7 @@ test_host_proc_is_untouched() {
 	[ -e "/proc/$$/status" ] || fail "host's /proc does not show the test's own shell ($$)"
 }
 
+# hint: Without -i, the child opens /dev/null and dup2(2)s it onto fd 0 before exec.
 test_stdin_is_dev_null_without_i() {
 	echo hello >"$T/input"
 	STDIN=$T/input container /bin/sh -c cat
@@ -73,6 +82,7 @@ test_stdin_is_dev_null_without_i() {
 	expect_stdout hello
 }
 
+# hint: getopt_long_only(3) with "+:ithm...": combined short flags come for free.
 test_it_and_ti_are_accepted() {
 	container -it /bin/true
 	expect_status 0
@@ -82,18 +92,22 @@ test_it_and_ti_are_accepted() {
 	expect_status 0
 }
 
+# hint: exec fails with ENOENT: report one line and exit 127 (docker's code for not found).
 test_not_found_exits_127() {
 	container /no/such/command
 	expect_status 127
 	expect_one_error_line "/no/such/command"
 }
 
+# hint: exec fails with EACCES: exit 126, as a shell does for a file it cannot run.
 test_not_executable_exits_126() {
 	container /etc/passwd
 	expect_status 126
 	expect_one_error_line "/etc/passwd"
 }
 
+# hint: --help prints the usage on stdout and exits 0.
+# lab: holds from the start: the plumbing the lab gives (main.c, options.c) passes it
 test_help_prints_usage() {
 	mydocker --help
 	expect_status 0
@@ -103,6 +117,8 @@ test_help_prints_usage() {
 	expect_stdout_has "Usage: mydocker run"
 }
 
+# hint: An unknown flag: one error line, then the usage, on stderr; exit 125.
+# lab: holds from the start: the plumbing the lab gives (options.c) passes it
 test_unknown_flag_prints_usage_exits_125() {
 	container --no-such-flag /bin/true
 	expect_status 125
@@ -115,18 +131,23 @@ test_unknown_flag_prints_usage_exits_125() {
 	expect_one_error_line "unknown command: no-such-command"
 }
 
+# hint: run with no command is a usage error: 125.
+# lab: holds from the start: the plumbing the lab gives (options.c) passes it
 test_missing_command_exits_125() {
 	container
 	expect_status 125
 	expect_one_error_line "needs a command"
 }
 
+# hint: The '+' at the start of getopt's option string stops at the first non-flag: what follows belongs to the command.
 test_flags_stop_at_the_command() {
 	container /bin/sh -c 'echo "$@"' sh -i -t --help
 	expect_status 0
 	expect_stdout "-i -t --help"
 }
 
+# hint: Check geteuid() before anything else and say to use sudo.
+# lab: holds from the start: the plumbing the lab gives (main.c, command.c) passes it
 test_not_root_exits_125() {
 	LAST_CMD="setpriv --reuid=65534 mydocker run true"
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$MYDOCKER" run /bin/true >"$T/stdout" 2>"$T/stderr"
@@ -135,6 +156,8 @@ test_not_root_exits_125() {
 	expect_one_error_line "root"
 }
 
+# lab: not graded: about ./run, the repository's script
+# hint: This is ./run, the repository's script, not your mydocker.
 test_run_script_refuses_without_root() {
 	local repo=$(dirname "$HELPERS")/..
 	LAST_CMD="setpriv --reuid=65534 ./run"
@@ -144,12 +167,15 @@ test_run_script_refuses_without_root() {
 	[ "$(grep -c . "$T/stderr")" = 1 ] && grep -q "needs root" "$T/stderr" || fail "expected one line saying ./run needs root"
 }
 
+# hint: init checks getpid() == 1 before it touches any mount.
+# lab: holds from the start: the plumbing the lab gives (main.c) passes it
 test_init_refuses_to_run_on_the_host() {
 	mydocker init -- /bin/true
 	expect_status 125
 	expect_one_error_line "init"
 }
 
+# hint: sigaction(2) handlers for SIGINT, SIGTERM, SIGHUP that kill(2) the child with the same signal; waitpid then returns EINTR: wait again.
 test_signals_are_passed_to_pid_1() {
 	local sig code
 	for sig in TERM INT HUP; do
@@ -162,6 +188,7 @@ test_signals_are_passed_to_pid_1() {
 	done
 }
 
+# hint: prctl(PR_SET_PDEATHSIG, SIGKILL) in the child, and a pipe it waits on so that a death before the prctl is noticed.
 test_container_dies_with_mydocker() {
 	local pid
 	start_container /bin/sh -c 'echo ready; exec sleep 100'
@@ -176,6 +203,7 @@ test_container_dies_with_mydocker() {
 	clean_up_after_sigkill
 }
 
+# hint: With --debug, call debug() at each step (common/debug.c); the tests look for these exact lines.
 test_debug_narrates_the_steps() {
 	mydocker --debug run "${RUN_FLAGS[@]}" /bin/true
 	expect_status 0
@@ -187,6 +215,7 @@ test_debug_narrates_the_steps() {
 # Most hosts (systemd) mount / shared, so that a mount made in a copy of the
 # mount namespace propagates back; this test host may not. Recreate that
 # host in a mount namespace of our own whose / is shared, and look there.
+# hint: mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) in the child, first of all.
 test_proc_does_not_propagate_to_a_shared_host() {
 	LAST_CMD="unshare --mount --propagation shared: mydocker run ... /bin/true"
 	unshare --mount --propagation shared /bin/bash -c '
@@ -204,6 +233,7 @@ test_proc_does_not_propagate_to_a_shared_host() {
 # container no longer has (rootfs.sh).
 before ch04-rootfs
 
+# hint: CLONE_NEWUTS: sethostname(2) inside changes only the container's copy.
 test_hostname_change_stays_inside() {
 	local before=$(hostname)
 	container /bin/sh -c 'hostname changed-inside && hostname'
@@ -219,6 +249,7 @@ since ch03-run
 # handler ends it (102). Either way, nothing is left (the harness checks).
 # (A signal that lands before the probe has installed its handler is
 # ignored by PID 1: the test presses Ctrl-C again, as a user would.)
+# hint: A SIGINT before the child exists must be remembered and acted on after clone; close every copy of the pipe's write end so the child sees EOF.
 test_ctrl_c_at_any_moment_of_start_up_leaves_nothing() {
 	local delay i limit=()
 	at_least ch03-cgroups && limit=(-m 32m) # a cgroup too, where there are cgroups
@@ -239,6 +270,7 @@ test_ctrl_c_at_any_moment_of_start_up_leaves_nothing() {
 # started it, live on. (The container's PID 1 itself survives: a PID
 # namespace's init gets no signal from inside that it has no handler for,
 # pid_namespaces(7), SIGKILL included.)
+# hint: In the child, before exec: setsid(2) (or setpgid(0, 0) with -t), so kill(0, ...) inside reaches only the container.
 test_kill_0_inside_reaches_only_the_container() {
 	local flags
 	for flags in "" -t; do

@@ -2,6 +2,7 @@
 
 since ch04-volume
 
+# hint: In init, before pivot_root: mount(HOST, ROOT/CONTAINER, NULL, MS_BIND | MS_REC, NULL).
 test_volume_is_read_write() {
 	mkdir "$T/vol" && echo from-host >"$T/vol/host-file"
 	container -v "$T/vol:/data" /bin/sh -c 'cat /data/host-file; echo from-container >/data/container-file'
@@ -10,6 +11,7 @@ test_volume_is_read_write() {
 	expect_eq "the file the container wrote" from-container "$(cat "$T/vol/container-file")"
 }
 
+# hint: :ro needs a second call: mount_setattr(2) with MOUNT_ATTR_RDONLY (or a bind remount with MS_RDONLY).
 test_read_only_volume_refuses_writes() {
 	mkdir "$T/vol" && echo from-host >"$T/vol/host-file"
 	container -v "$T/vol:/data:ro" /bin/sh -c 'cat /data/host-file; echo x >/data/new 2>&1; rm /data/host-file 2>&1; true'
@@ -22,6 +24,7 @@ test_read_only_volume_refuses_writes() {
 # A volume is nosuid and nodev, and so is every mount below its host
 # directory (here a tmpfs the test mounts there, and unmounts at the end):
 # no setuid program or device node of the host's directory works inside.
+# hint: mount_setattr(2) with AT_RECURSIVE and MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV on the volume.
 test_volume_is_nosuid_and_nodev_all_the_way_down() {
 	mkdir -p "$T/vol/below"
 	mount -t tmpfs -o size=1m mydocker-test "$T/vol/below" || fail "cannot mount a tmpfs below the volume"
@@ -38,6 +41,7 @@ made-a-node"
 	expect_stderr_has "/data/null: Permission denied"
 }
 
+# hint: -v repeats; :rw is the default; make missing mount points inside the root.
 test_rw_mode_and_several_volumes() {
 	container -v "$T/a:/a:rw" -v "$T/b:/deep/down/b" /bin/sh -c 'echo 1 >/a/f && echo 2 >/deep/down/b/f'
 	expect_status 0
@@ -45,12 +49,14 @@ test_rw_mode_and_several_volumes() {
 	expect_eq "volume b" 2 "$(cat "$T/b/f")"
 }
 
+# hint: mkdir -p the host directory, as docker does, once every volume is checked.
 test_missing_host_dir_is_created() {
 	container -v "$T/not/yet/there:/data" /bin/true
 	expect_status 0
 	[ -d "$T/not/yet/there" ] || fail "the host directory was not created"
 }
 
+# hint: The volume is a bind mount: its files are the host's; the layer goes, they stay.
 test_volume_data_outlives_the_container_and_its_layer() {
 	container -v "$T/vol:/data" /bin/sh -c 'echo kept >/data/f'
 	expect_status 0
@@ -58,6 +64,7 @@ test_volume_data_outlives_the_container_and_its_layer() {
 	expect_eq "the volume's file after the container" kept "$(cat "$T/vol/f")"
 }
 
+# hint: Mount volumes in init, in the container's own mount namespace, not on the host.
 test_volume_mount_is_not_on_the_host() {
 	start_container -v "$T/vol:/data" /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
@@ -68,6 +75,7 @@ test_volume_mount_is_not_on_the_host() {
 	wait_bg
 }
 
+# hint: resolve_in_root(): follow the image's symlinks as the container will see them, an absolute one from the root.
 test_volume_over_an_image_symlink_stays_inside() {
 	# /etc/hostetc -> /etc is absolute: inside the container that is the
 	# container's /etc, never the host's
@@ -80,6 +88,7 @@ test_volume_over_an_image_symlink_stays_inside() {
 	[ ! -e /etc/mydocker-test-vol ] || { rmdir /etc/mydocker-test-vol; fail "the volume went to the host's /etc"; }
 }
 
+# hint: A symlink that climbs above the root: refuse the volume (EXDEV) before creating anything.
 test_symlink_out_of_the_root_is_refused() {
 	mkdir "$T/img" && tar -xf "$MYDOCKER_ROOT/images/test.tar" -C "$T/img"
 	ln -s ../../../../../../../../tmp "$T/img/escape"
@@ -90,6 +99,7 @@ test_symlink_out_of_the_root_is_refused() {
 	[ ! -e "$T/never" ] || fail "the host directory was created for a refused volume"
 }
 
+# hint: parse_volume(): HOST:CONTAINER[:ro|:rw], both absolute, no '..', not /.
 test_bad_volume_specs_are_refused() {
 	local spec
 	for spec in "relative:/data" "$T/never:relative" "$T/never" "$T/never:/data:xx" \
@@ -115,6 +125,7 @@ stop_for_commit() {
 	wait_bg
 }
 
+# hint: tar -cf images/IMAGE.tar -C containers/ID/merged . ; run --image IMAGE unpacks it.
 test_commit_round_trip() {
 	COMMIT_SETUP='echo saved >/committed-file; rm /bin/ls'
 	start_for_commit
@@ -129,6 +140,7 @@ test_commit_round_trip() {
 	expect_stdout_has "No such file"
 }
 
+# hint: commit tars the merged view on the host, where the volumes are not mounted.
 test_commit_leaves_volumes_out() {
 	COMMIT_SETUP='echo in-volume >/data/f; echo in-root >/root-file'
 	start_for_commit -v "$T/vol:/data"
@@ -140,6 +152,7 @@ test_commit_leaves_volumes_out() {
 	! grep -q '^./data/f$' "$T/list" || fail "the volume's content went into the image"
 }
 
+# hint: Refuse an existing image unless --force, and one a running container uses (its unpacked dir is a lowerdir in /proc/self/mountinfo).
 test_commit_refuses_bad_names_and_existing_images() {
 	COMMIT_SETUP=true
 	start_for_commit
@@ -165,6 +178,7 @@ test_commit_refuses_bad_names_and_existing_images() {
 	stop_for_commit
 }
 
+# hint: containers/ID/merged must be a mount point.
 test_commit_of_no_running_container_is_refused() {
 	mydocker commit 0123456789ab img
 	expect_status 125
