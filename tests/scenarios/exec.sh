@@ -1,0 +1,256 @@
+# exec.sh: chapter 5.4, `mydocker exec`: a command in a running container,
+# in its namespaces, its cgroups, with its capabilities and environment;
+# never on the host.
+
+since ch05-exec
+
+# start_sleeper [RUN FLAGS...]: a detached container that waits, named s1.
+start_sleeper() {
+	mydocker run -d "${RUN_FLAGS[@]}" --name s1 "$@" /bin/sh -c 'echo from-pid-1 >/written-by-pid-1; exec sleep 1000'
+	expect_status 0
+	id=$(stdout)
+	wait_until "the container has written its file" test -e "$MYDOCKER_ROOT/containers/$id/upper/written-by-pid-1"
+}
+
+stop_sleeper() {
+	mydocker rm -f s1
+	expect_status 0
+}
+
+# hint: setns(2) on a pidfd of the container's PID 1 (pidfd_open(2)), for its mnt, uts, pid, ipc and net namespaces.
+test_exec_sees_the_container_s_root_hostname_and_processes() {
+	start_sleeper
+	# processes: PID 1 (sleep), and sh, ls and grep
+	mydocker exec s1 /bin/sh -c 'cat /written-by-pid-1; hostname; tr "\0" " " </proc/1/cmdline; echo; ls /proc | grep -c "^[0-9]"'
+	expect_status 0
+	expect_stdout "from-pid-1
+$id
+sleep 1000 
+4"
+	stop_sleeper
+}
+
+# hint: The first argument is a name, an id, or the start of an id that no other id starts with.
+test_exec_finds_the_container_by_name_id_or_prefix() {
+	start_sleeper
+	local target
+	for target in s1 "$id" "${id:0:4}"; do
+		mydocker exec "$target" /bin/hostname
+		expect_status 0
+		expect_stdout "$id"
+	done
+	stop_sleeper
+}
+
+# hint: The pipe's message carries each argument whole, as run's does; the exit code of the command is exec's.
+test_exec_arguments_arrive_intact_and_the_status_comes_back() {
+	start_sleeper
+	"$HELPERS/probe" args "with space" "" "'single'" $'two\nlines' '$HOME' >"$T/expected"
+	mydocker exec s1 "$PROBE" args "with space" "" "'single'" $'two\nlines' '$HOME'
+	expect_status 0
+	diff "$T/expected" "$T/stdout" >/dev/null || fail "arguments changed on the way: $(diff "$T/expected" "$T/stdout")"
+	mydocker exec s1 /bin/sh -c 'exit 42'
+	expect_status 42
+	mydocker exec s1 no-such-command
+	expect_status 127
+	expect_one_error_line "executable file not found"
+	mydocker exec s1 /etc/passwd
+	expect_status 126
+	stop_sleeper
+}
+
+# hint: cgroup_join(): write our pid to the cgroup.procs of each cgroup of the container's PID 1, before joining its mount namespace.
+test_exec_is_in_the_container_s_cgroups_and_under_its_limit() {
+	start_sleeper -m 32m
+	mydocker exec s1 /bin/cat /proc/self/cgroup
+	expect_status 0
+	cp "$T/stdout" "$T/exec.cgroup"
+	mydocker exec s1 /bin/cat /proc/1/cgroup
+	expect_eq "exec's cgroups against PID 1's" "$(cat "$T/stdout")" "$(cat "$T/exec.cgroup")"
+	mydocker exec s1 "$PROBE" hog 64m
+	expect_status 137
+	stop_sleeper
+}
+
+# hint: exec-init drops to docker's 14 capabilities, with an empty inheritable set, as init does.
+test_exec_has_the_container_s_capabilities() {
+	start_sleeper
+	mydocker exec s1 /bin/sh -c 'grep ^Cap /proc/self/status'
+	expect_status 0
+	expect_stdout "CapInh:	0000000000000000
+CapPrm:	00000000a80425fb
+CapEff:	00000000a80425fb
+CapBnd:	00000000a80425fb
+CapAmb:	0000000000000000"
+	mydocker exec s1 /bin/sh -c 'mount -t tmpfs none /mnt 2>&1 || echo refused; cat /proc/sys/kernel/core_pattern >/proc/sys/kernel/core_pattern 2>&1 || echo read-only'
+	expect_stdout_has refused
+	expect_stdout_has read-only
+	stop_sleeper
+}
+
+# hint: container_environment() for the container's id, then each -e; -w is the working directory (default /).
+test_exec_environment_and_working_directory() {
+	start_sleeper
+	MYDOCKER_TEST_SECRET=leaked FROM_HOST=yes mydocker exec -e A=1 -e "B=two words" -e FROM_HOST -e NOT_SET s1 \
+		/bin/sh -c 'tr "\0" "\n" </proc/$$/environ; pwd'
+	expect_status 0
+	expect_stdout "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+HOSTNAME=$id
+HOME=/root
+A=1
+B=two words
+FROM_HOST=yes
+/"
+	mydocker exec -t -w /etc s1 /bin/sh -c 'echo $TERM; pwd'
+	expect_status 0
+	expect_stdout "xterm
+/etc"
+	mydocker exec -e =x s1 /bin/true
+	expect_status 125
+	expect_one_error_line "invalid -e"
+	stop_sleeper
+}
+
+# hint: Without -i, the command's stdin is /dev/null; with -i it is exec's own, copied whole.
+test_exec_i_passes_stdin() {
+	start_sleeper
+	head -c 1500000 /dev/urandom >"$T/input"
+	STDIN=$T/input mydocker exec -i s1 /bin/sh -c 'cat | sha256sum'
+	expect_status 0
+	expect_eq "the sha256 of what came in" "$(sha256sum <"$T/input" | cut -d' ' -f1)" "$(cut -d' ' -f1 "$T/stdout")"
+	STDIN=$T/input mydocker exec s1 /bin/sh -c 'cat | wc -c'
+	expect_stdout 0
+	stop_sleeper
+}
+
+# hint: With -t, the command's process group takes the caller's terminal (tcsetpgrp(3)), as with run -it, so ^C typed there reaches it.
+test_exec_t_takes_the_terminal_and_ctrl_c_comes_through_it() {
+	start_sleeper
+	# script(1) gives exec a pseudo-terminal; what we write to script's
+	# stdin is typed on it
+	mkfifo "$T/keys"
+	LAST_CMD="script -qec 'mydocker exec -it s1 sh -c ...' /dev/null"
+	# (fields 5 and 8 of /proc/PID/stat: the process group, and the
+	# terminal's foreground process group; proc(5))
+	script -qec "'$MYDOCKER' exec -it s1 /bin/sh -c 'set -- \$(cat /proc/\$\$/stat); [ -t 0 ] && [ -t 1 ] && [ \$5 = \$8 ] && echo in-the-foreground-of-a-terminal; exec $PROBE trap'" /dev/null \
+		<"$T/keys" >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	bg=$!
+	exec 8>"$T/keys"
+	wait_until "the command says ready" grep -q ready "$T/bg.stdout"
+	printf '\003' >&8
+	wait_bg
+	exec 8>&-
+	expect_status 102
+	grep -q in-the-foreground-of-a-terminal "$T/stdout" ||
+		fail "the command was not in the foreground of a terminal: $(cat "$T/stdout")"
+	stop_sleeper
+}
+
+# hint: exec passes SIGINT, SIGTERM and SIGHUP on to the command, as run does to PID 1.
+test_ctrl_c_reaches_the_exec_d_command() {
+	start_sleeper
+	"$MYDOCKER" exec s1 "$PROBE" trap >"$T/bg.stdout" 2>"$T/bg.stderr" </dev/null &
+	bg=$!
+	wait_until "the command says ready" grep -q ready "$T/bg.stdout"
+	kill -INT "$bg"
+	wait_bg
+	expect_status 102
+	stop_sleeper
+}
+
+# hint: Look the container up, and check it runs (its record, its pid and start time), before joining anything.
+test_exec_refuses_what_is_not_a_running_container() {
+	local marker=/tmp/mydocker-exec-marker-$$
+	mydocker exec no-such-container /bin/true
+	expect_status 125
+	expect_one_error_line "no container no-such-container"
+	mydocker run -d "${RUN_FLAGS[@]}" --name gone /bin/true
+	wait_until "it has exited" sh -c "'$MYDOCKER' ps -a | grep -q ' gone .*exited'"
+	mydocker exec gone /bin/touch "$marker"
+	expect_status 125
+	expect_one_error_line "container gone is not running"
+	[ ! -e "$marker" ] || { rm -f "$marker"; fail "the command ran on the host"; }
+	mydocker rm gone
+	# containers until two ids start with the same digit (17 at most)
+	local common=""
+	while [ -z "$common" ]; do
+		mydocker run -d "${RUN_FLAGS[@]}" /bin/sleep 100
+		expect_status 0
+		common=$(ls "$MYDOCKER_RUN" | grep -v names | cut -c1 | sort | uniq -d | head -n 1)
+	done
+	mydocker exec "$common" /bin/true
+	expect_status 125
+	expect_one_error_line "more than one container"
+	local left
+	for left in $(ls "$MYDOCKER_RUN" | grep -v names); do "$MYDOCKER" rm -f "$left" >/dev/null; done
+}
+
+# hint: A pidfd pins the container's PID 1: setns fails once it has exited, and fork in a PID namespace whose init is gone fails too. Never run on the host.
+test_exec_racing_the_container_s_exit_never_runs_on_the_host() {
+	local marker=/tmp/mydocker-exec-race-$$ i pids=()
+	mydocker run -d "${RUN_FLAGS[@]}" --name racer /bin/sh -c 'sleep 0.5'
+	for i in $(seq 30); do
+		"$MYDOCKER" exec racer /bin/touch "$marker" >/dev/null 2>&1 &
+		pids+=($!)
+		sleep 0.03
+	done
+	local ran=0
+	for i in "${pids[@]}"; do
+		wait "$i"
+		status=$?
+		[ "$status" = 0 ] && ran=$((ran + 1))
+		[ "$status" = 0 ] || [ "$status" = 125 ] || [ "$status" = 137 ] || fail "an exec ended with $status"
+	done
+	[ ! -e "$marker" ] || { rm -f "$marker"; fail "a command ran on the host"; }
+	[ "$ran" -gt 0 ] || fail "no exec ran while the container did"
+	wait_until "racer has exited" sh -c "'$MYDOCKER' ps -a | grep -q ' racer .*exited'"
+	mydocker rm racer
+}
+
+# hint: Each exec is its own processes: nothing shared, nothing left once they end.
+test_twenty_execs_at_once() {
+	start_sleeper
+	local i pids=() failed=0
+	for i in $(seq 20); do
+		"$MYDOCKER" exec s1 /bin/sh -c "echo $i >/exec-$i" >"$T/exec-$i.out" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || failed=$((failed + 1)); done
+	expect_eq "execs that failed" 0 "$failed"
+	mydocker exec s1 /bin/sh -c 'cat /exec-* | sort -n | tr "\n" " "'
+	expect_stdout "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 "
+	mydocker exec s1 /bin/sh -c 'ls /proc | grep -c "^[0-9]"'
+	expect_stdout 4 # sleep, sh, ls, grep: no exec left behind
+	stop_sleeper
+}
+
+# hint: ps lists containers, not the commands exec ran in them.
+test_ps_is_unchanged_by_exec() {
+	start_sleeper
+	mydocker exec s1 /bin/true
+	expect_status 0
+	mydocker ps
+	expect_eq "containers in ps" 2 "$(grep -c . "$T/stdout")"
+	stop_sleeper
+}
+
+# hint: exec-init runs from the sealed copy too, and the command's process is not dumpable until it has exec'd (prctl(2)).
+test_hostile_image_cannot_touch_the_binary_through_exec() {
+	local copy=$T/bin/mydocker before
+	mkdir -p "$T/bin"
+	cp "$MYDOCKER" "$copy"
+	cp "$HELPERS/../images/hostile.tar" "$MYDOCKER_ROOT/images/"
+	before=$(stat -c '%a %u:%g %s' "$copy"; sha256sum <"$copy")
+	MYDOCKER=$copy mydocker run -d --image hostile --name h /bin/sleep 100
+	expect_status 0
+	MYDOCKER=$copy mydocker exec h /hostile-script
+	grep -q "hostile-loader: ran" "$T/stdout" || fail "the hostile loader did not run: the test proves nothing"
+	expect_eq "the host's mydocker binary (mode, owner, size, hash)" "$before" "$(stat -c '%a %u:%g %s' "$copy"; sha256sum <"$copy")"
+	MYDOCKER=$copy mydocker rm -f h
+}
+
+# hint: check_exec(): a child tries setns(2) on a pidfd of its own process.
+test_check_says_what_exec_needs() {
+	mydocker check
+	grep -q "^ok    exec: setns(2)" "$T/stdout" || fail "check says nothing of exec"
+}
