@@ -69,14 +69,13 @@ static void print_exec_usage(FILE *out)
 static int add_env(struct exec_options *opts, const char *text)
 {
 	char var[4096];
-	const char *value;
 
 	if (text[0] == '\0' || text[0] == '=') {
 		error_msg("invalid -e %s: expected NAME=VALUE or NAME", text);
 		return -1;
 	}
 	if (!strchr(text, '=')) {
-		value = getenv(text);
+		const char *value = getenv(text);
 		if (!value)
 			return 0; /* docker leaves out a variable we do not have */
 		snprintf(var, sizeof var, "%s=%s", text, value);
