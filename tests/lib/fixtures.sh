@@ -7,6 +7,7 @@ fixtures_setup() {
 	if at_least ch04-rootfs; then
 		mkdir -p -m 700 "$MYDOCKER_ROOT/images"
 		cp "$HELPERS/../images/test.tar" "$HELPERS/../images/busybox.tar" "$MYDOCKER_ROOT/images/"
+		cp "$HELPERS/../images/test.json" "$HELPERS/../images/busybox.json" "$MYDOCKER_ROOT/images/"
 		RUN_FLAGS=(--image test)
 		PROBE=/usr/bin/probe
 	else

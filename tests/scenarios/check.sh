@@ -45,7 +45,7 @@ test_check_finds_a_missing_image_and_run_points_to_it() {
 	mydocker check
 	expect_status 1
 	grep -q "^FAIL  busybox image: .* -> fix: make ch04-rootfs" "$T/stdout" || fail "no FAIL line for the image"
-	mydocker run /bin/true
+	mydocker run --image busybox /bin/true
 	expect_status 125
 	expect_one_error_line "'mydocker check' tells what this host lacks"
 }
@@ -62,7 +62,7 @@ test_check_and_run_on_a_root_overlay_cannot_use() {
 	cp "$MYDOCKER_ROOT/images/busybox.tar" "$T/o/merged/root/images/"
 	MYDOCKER_ROOT=$T/o/merged/root mydocker check
 	local check_status=$status
-	MYDOCKER_ROOT=$T/o/merged/root mydocker run /bin/true
+	MYDOCKER_ROOT=$T/o/merged/root mydocker run --image busybox /bin/true
 	cp "$T/stderr" "$T/run.stderr"
 	local run_status=$status
 	MYDOCKER_ROOT=$T/o/merged/root mydocker check

@@ -125,8 +125,9 @@ test_runs_where_memfds_are_not_executable_by_default() {
 	[ -e /proc/sys/vm/memfd_noexec ] || skip "this kernel has no vm.memfd_noexec (Linux 6.3)"
 	before=$(cat /proc/sys/vm/memfd_noexec)
 	LAST_CMD="unshare --pid --fork --mount-proc: echo 1 >/proc/sys/vm/memfd_noexec; mydocker run ... /bin/true"
+	stage_argv run "${RUN_FLAGS[@]}" /bin/sh -c 'echo ran'
 	unshare --pid --fork --mount-proc /bin/bash -c 'echo 1 >/proc/sys/vm/memfd_noexec && "$@"' - \
-		"$MYDOCKER" run "${RUN_FLAGS[@]}" /bin/sh -c 'echo ran' >"$T/stdout" 2>"$T/stderr"
+		"$MYDOCKER" "${STAGE_ARGV[@]}" >"$T/stdout" 2>"$T/stderr"
 	status=$?
 	expect_status 0
 	expect_stdout ran

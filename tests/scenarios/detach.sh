@@ -169,7 +169,7 @@ test_killed_monitor_leaves_an_exited_record() {
 test_twenty_detached_containers_at_once() {
 	local i
 	for i in $(seq 20); do
-		"$MYDOCKER" run -d "${RUN_FLAGS[@]}" -m 32m /bin/sh -c 'sleep 1' >"$T/id.$i" 2>"$T/err.$i" &
+		mydocker_bg run -d "${RUN_FLAGS[@]}" -m 32m /bin/sh -c 'sleep 1' >"$T/id.$i" 2>"$T/err.$i" &
 	done
 	wait
 	cat "$T"/id.* | sort -u >"$T/ids"

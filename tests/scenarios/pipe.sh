@@ -67,8 +67,9 @@ test_a_command_that_never_arrived_is_a_failed_start() {
 	big=$(head -c 100000 /dev/zero | tr '\0' x)
 	for flags in "" $(at_least ch05-detach-ps-logs && echo -d); do
 		LAST_CMD="strace -f -e inject=$exec_call:signal=KILL:when=1 mydocker run $flags ... /bin/echo <100 kB>"
+		stage_argv run $flags "${RUN_FLAGS[@]}" /bin/echo "$big"
 		timeout -s KILL 60 strace -f -qq -o /dev/null -e trace=$exec_call -e inject=$exec_call:signal=KILL:when=1 \
-			"$MYDOCKER" run $flags "${RUN_FLAGS[@]}" /bin/echo "$big" </dev/null >"$T/stdout" 2>"$T/stderr"
+			"$MYDOCKER" "${STAGE_ARGV[@]}" </dev/null >"$T/stdout" 2>"$T/stderr"
 		status=$?
 		expect_status 125
 		expect_stdout ""

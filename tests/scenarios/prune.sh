@@ -42,7 +42,7 @@ since ch03-cgroups
 kill_at() {
 	local step=$1 pid
 	shift
-	"$MYDOCKER" --debug run "${RUN_FLAGS[@]}" -m 32m --cpu-shares 512 "$@" /bin/sh -c 'exec sleep 7777' \
+	mydocker_bg --debug run "${RUN_FLAGS[@]}" -m 32m --cpu-shares 512 "$@" /bin/sh -c 'exec sleep 7777' \
 		</dev/null >"$T/killed.stdout" 2>"$T/killed.stderr" &
 	pid=$!
 	wait_until "mydocker reached: $step" grep -q -- "$step" "$T/killed.stderr"
@@ -110,7 +110,7 @@ since ch04-rootfs
 test_prune_after_sigkill_while_unpacking() {
 	local pid
 	mkfifo "$MYDOCKER_ROOT/images/slow.tar"
-	"$MYDOCKER" run --image slow /bin/true </dev/null >/dev/null 2>&1 &
+	mydocker_bg run --image slow /bin/true </dev/null >/dev/null 2>&1 &
 	pid=$!
 	wait_until "the unpacking has started" sh -c "ls -a '$MYDOCKER_ROOT/images' | grep -q '^.slow.unpacking-'"
 	kill -KILL "$pid"

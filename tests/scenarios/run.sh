@@ -131,6 +131,10 @@ test_unknown_flag_prints_usage_exits_125() {
 	expect_one_error_line "unknown command: no-such-command"
 }
 
+# Until ch05-stop-env; from there on `run IMAGE` without a command runs
+# the image's own (images.sh).
+before ch05-stop-env
+
 # hint: run with no command is a usage error: 125.
 # lab: holds from the start: the plumbing the lab gives (options.c) passes it
 test_missing_command_exits_125() {
@@ -138,6 +142,8 @@ test_missing_command_exits_125() {
 	expect_status 125
 	expect_one_error_line "needs a command"
 }
+
+since ch03-run
 
 # hint: The '+' at the start of getopt's option string stops at the first non-flag: what follows belongs to the command.
 test_flags_stop_at_the_command() {
@@ -150,7 +156,8 @@ test_flags_stop_at_the_command() {
 # lab: holds from the start: the plumbing the lab gives (main.c, command.c) passes it
 test_not_root_exits_125() {
 	LAST_CMD="setpriv --reuid=65534 mydocker run true"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$MYDOCKER" run /bin/true >"$T/stdout" 2>"$T/stderr"
+	stage_argv run "${RUN_FLAGS[@]}" /bin/true
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$MYDOCKER" "${STAGE_ARGV[@]}" >"$T/stdout" 2>"$T/stderr"
 	status=$?
 	expect_status 125
 	expect_one_error_line "root"
@@ -218,13 +225,14 @@ test_debug_narrates_the_steps() {
 # hint: mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) in the child, first of all.
 test_proc_does_not_propagate_to_a_shared_host() {
 	LAST_CMD="unshare --mount --propagation shared: mydocker run ... /bin/true"
+	stage_argv run "${RUN_FLAGS[@]}" /bin/true
 	unshare --mount --propagation shared /bin/bash -c '
 		grep -q "shared:" /proc/self/mountinfo || { echo "/ is not shared here"; exit 2; }
 		before=$(awk "{ print \$5, \$9 }" /proc/self/mountinfo)
-		"$0" run "$@" /bin/true || exit 3
+		"$0" "$@" || exit 3
 		after=$(awk "{ print \$5, \$9 }" /proc/self/mountinfo)
 		[ "$before" = "$after" ] || { echo "mounts changed:"; diff <(echo "$before") <(echo "$after"); exit 1; }
-	' "$MYDOCKER" "${RUN_FLAGS[@]}" >"$T/stdout" 2>"$T/stderr"
+	' "$MYDOCKER" "${STAGE_ARGV[@]}" >"$T/stdout" 2>"$T/stderr"
 	status=$?
 	expect_status 0
 }
@@ -275,8 +283,9 @@ test_kill_0_inside_reaches_only_the_container() {
 	local flags
 	for flags in "" -t; do
 		LAST_CMD="setsid bash -c 'mydocker run $flags ... sh -c \"sleep 100 & kill -9 0; ...\"; echo caller ...'"
+		stage_argv run $flags "${RUN_FLAGS[@]}" /bin/sh -c 'sleep 100 & kill -9 0; wait $!; echo "sleep: $?"'
 		timeout -s KILL 60 setsid --wait bash -c '"$@"; echo "the caller lives; mydocker exited $?"' - \
-			"$MYDOCKER" run $flags "${RUN_FLAGS[@]}" /bin/sh -c 'sleep 100 & kill -9 0; wait $!; echo "sleep: $?"' \
+			"$MYDOCKER" "${STAGE_ARGV[@]}" \
 			</dev/null >"$T/stdout" 2>"$T/stderr"
 		status=$?
 		expect_status 0

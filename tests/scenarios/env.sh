@@ -1,0 +1,68 @@
+# env.sh: chapter 5.8, `run -e` and `--env-file`: the container's
+# environment is docker's defaults plus what the flags ask for, kept in
+# its record for exec; never mydocker's own.
+
+since ch05-stop-env
+
+# The book's command lines from its section 5.8, and the host's variables
+# that must stay out.
+# part: 3
+# hint: environment_flag(): NAME=VALUE, or NAME with its value here; environment_set() replaces a default of that name.
+test_e_sets_variables_on_top_of_docker_s_defaults() {
+	FROM_HOST=here HOST_SECRET=token mydocker run --name container4 -e bird=123 -e luck=bird \
+		-e FROM_HOST -e NOT_SET_HERE -e "SPACES=a  b" -e PATH=/bin:/usr/bin test /bin/sh -c 'env | sort'
+	expect_status 0
+	expect_stdout "FROM_HOST=here
+HOME=/root
+HOSTNAME=$(grep -o '"id":[^,]*' "$MYDOCKER_RUN"/*/config.json | cut -d'"' -f4)
+PATH=/bin:/usr/bin
+PWD=/
+SHLVL=1
+SPACES=a  b
+bird=123
+luck=bird"
+}
+
+# part: 3
+# hint: The record keeps the container's environment; exec starts from it, then its own -e, never from exec's caller.
+test_exec_starts_with_the_container_s_environment() {
+	mydocker run -d --name container5 -e bird=123 -e luck=bird test top
+	expect_status 0
+	HOST_SECRET=token mydocker exec -e extra=1 -e luck=exec container5 /bin/sh -c 'env | grep -v "^HOSTNAME=\|^PWD=\|^SHLVL=" | sort'
+	expect_status 0
+	expect_stdout "HOME=/root
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+bird=123
+extra=1
+luck=exec"
+	mydocker rm -f container5
+	expect_status 0
+}
+
+# part: 3
+# hint: --env-file: one NAME=VALUE or NAME per line; blank lines and '#' lines are skipped.
+test_env_file() {
+	printf '# a comment\n\nA=1\nB=two words\nFROM_HOST\n' >"$T/env"
+	FROM_HOST=here mydocker run --env-file "$T/env" -e A=2 test /bin/sh -c 'echo "$A|$B|$FROM_HOST"'
+	expect_status 0
+	expect_stdout "2|two words|here"
+}
+
+# part: 3
+# hint: An empty name, or '=' first, or a NUL in --env-file: 125, one line, before anything is made.
+test_malformed_e_is_refused() {
+	local bad
+	for bad in "" "=x" "=" ; do
+		mydocker run -e "$bad" test /bin/true
+		expect_status 125
+		expect_one_error_line "invalid -e"
+	done
+	printf 'A=1\0B=2\n' >"$T/env"
+	mydocker run --env-file "$T/env" test /bin/true
+	expect_status 125
+	expect_one_error_line "holds a NUL byte"
+	mydocker run --env-file "$T/no-such-file" test /bin/true
+	expect_status 125
+	expect_one_error_line "no-such-file"
+	[ -z "$(ls -A "$MYDOCKER_RUN" 2>/dev/null | grep -v names)" ] || fail "a refused run left a record"
+}
