@@ -94,13 +94,17 @@ static void test_flags_after_the_command_are_the_command_s(void **state)
 {
 	struct run_options o;
 	char *a[] = { "run", "-m", "100m", "stress", "--vm-bytes", "800m", "-m", "1", NULL };
+	size_t n;
 	(void)state;
 
 	assert_int_equal(parse_run_options(ARGC(a), a, &o), PARSE_OK);
 	assert_int_equal(o.resources.memory, 100ULL << 20);
-	assert_string_equal(o.command[0], "stress");
-	assert_string_equal(o.command[3], "-m");
-	assert_string_equal(o.command[4], "1");
+	/* (from ch05-stop-env on, "stress" is taken as the image: the
+	 * command's own -m 1 is what matters) */
+	n = strings_count(o.command);
+	assert_true(n >= 2);
+	assert_string_equal(o.command[n - 2], "-m");
+	assert_string_equal(o.command[n - 1], "1");
 }
 
 int main(void)
