@@ -25,7 +25,8 @@ cgroup_dirs() {
 }
 
 # host_snapshot: the mount table (mount point, options, type, source), the
-# cgroup directories and the loop devices, sorted.
+# cgroup directories, the loop devices, and the network: links, addresses,
+# routes and ip_forward, sorted.
 host_snapshot() {
 	echo "## mounts (mount point, options, type, source)"
 	awk '{ for (i = 7; $i != "-"; i++) ; print $5, $6, $(i + 1), $(i + 2) }' /proc/self/mountinfo | sort
@@ -33,6 +34,21 @@ host_snapshot() {
 	cgroup_dirs | sort -u
 	echo "## loop devices"
 	losetup --list --noheadings --output NAME,BACK-FILE 2>/dev/null | sort
+	echo "## links"
+	ip -o link show 2>/dev/null | awk '{ print $2 }' | sort
+	echo "## addresses"
+	ip -o addr show 2>/dev/null | awk '{ print $2, $3, $4 }' | sort
+	echo "## routes"
+	ip route show table all 2>/dev/null | sort
+	echo "## ip_forward"
+	cat /proc/sys/net/ipv4/ip_forward
+}
+
+# The links scenarios make, by name: networks named mdt* (their bridges)
+# and containers' veths, vethID.
+scenario_links() {
+	ip -o link show 2>/dev/null | awk '{ sub(/:$/, "", $2); sub(/@.*/, "", $2); print $2 }' |
+		grep -E '^(mdt[a-z0-9]*|veth[0-9a-f]{11})$'
 }
 
 # tagged_pids TAG: processes whose environment carries MYDOCKER_TEST_TAG=TAG
@@ -61,6 +77,15 @@ clean_after() {
 	for mnt in $(awk -v d="$dir" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
 		echo "mount left: $mnt"
 		umount -l "$mnt" 2>/dev/null
+	done
+	# A container's veth goes with its network namespace, which the kernel
+	# destroys in the background after the container's last process: give
+	# it 3 s before a veth counts as left behind.
+	local link i
+	for i in $(seq 30); do scenario_links | grep -q '^veth' || break; sleep 0.1; done
+	for link in $(scenario_links); do
+		echo "link left: $link"
+		ip link del "$link" 2>/dev/null
 	done
 	return 0
 }

@@ -123,11 +123,15 @@ static void test_ps_table(void **state)
 	f = open_memstream(&out, &size);
 	print_ps_table(f, records, 3, true);
 	fclose(f);
-	assert_string_equal(out,
-		"CONTAINER ID  NAME           PID      STATUS        COMMAND                   CREATED\n"
-		"0123456789ab  web            4242     running       sh -c echo \"quoted\" n...  2026-11-23 08:10:00\n"
-		"ba9876543210  a-longer-name  -        exited (137)  sh -c echo \"quoted\" n...  2026-11-23 08:10:00\n"
-		"cccccccccccc  ghost          -        exited (?)    sh -c echo \"quoted\" n...  2026-11-23 08:10:00\n");
+	/* each line as it starts (from ch06-network on, an IP column follows) */
+	assert_non_null(strstr(out,
+		"CONTAINER ID  NAME           PID      STATUS        COMMAND                   CREATED"));
+	assert_non_null(strstr(out,
+		"\n0123456789ab  web            4242     running       sh -c echo \"quoted\" n...  2026-11-23 08:10:00"));
+	assert_non_null(strstr(out,
+		"\nba9876543210  a-longer-name  -        exited (137)  sh -c echo \"quoted\" n...  2026-11-23 08:10:00"));
+	assert_non_null(strstr(out,
+		"\ncccccccccccc  ghost          -        exited (?)    sh -c echo \"quoted\" n...  2026-11-23 08:10:00"));
 	free(out);
 	f = open_memstream(&out, &size);
 	print_ps_table(f, records, 3, false); /* running only */
