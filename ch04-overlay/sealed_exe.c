@@ -51,9 +51,13 @@ int open_sealed_exe(void)
 	copy = executable_memfd("mydocker");
 	if (copy < 0)
 		goto fail;
-	while (done < st.st_size) /* sendfile(2) copies inside the kernel */
-		if (sendfile(copy, exe, &done, (size_t)(st.st_size - done)) <= 0)
+	while (done < st.st_size) { /* sendfile(2) copies inside the kernel */
+		ssize_t n = sendfile(copy, exe, &done, (size_t)(st.st_size - done));
+		if (n < 0 && errno == EINTR)
+			continue; /* a signal (Ctrl-C) came: run_container() sees it next */
+		if (n <= 0)
 			goto fail;
+	}
 	if (fcntl(copy, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
 		goto fail;
 	close(exe);

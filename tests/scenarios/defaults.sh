@@ -115,6 +115,21 @@ test_hostile_image_cannot_touch_the_mydocker_binary() {
 	done
 }
 
+# A signal (Ctrl-C) while mydocker copies itself into the sealed memfd
+# cuts sendfile(2) short with EINTR (mydocker's signal handlers do not ask
+# for SA_RESTART: they must stop waitpid). strace makes the first
+# sendfile fail so.
+# hint: sendfile(2) that fails with EINTR is called again; only another error is a failure.
+test_a_copy_cut_short_by_a_signal_is_tried_again() {
+	LAST_CMD="strace -e inject=sendfile:error=EINTR:when=1 mydocker run ... /bin/echo copied"
+	stage_argv run "${RUN_FLAGS[@]}" /bin/echo copied
+	timeout -s KILL 60 strace -f -qq -o /dev/null -e trace=sendfile -e inject=sendfile:error=EINTR:when=1 \
+		"$MYDOCKER" "${STAGE_ARGV[@]}" </dev/null >"$T/stdout" 2>"$T/stderr"
+	status=$?
+	expect_status 0
+	expect_stdout copied
+}
+
 # Since Linux 6.3 a host may make memfds non-executable unless asked for
 # (the sysctl vm.memfd_noexec): init's sealed copy must ask. The setting
 # belongs to a PID namespace: it is set in one of the test's own, never the
