@@ -42,6 +42,17 @@ host_snapshot() {
 	ip route show table all 2>/dev/null | sort
 	echo "## ip_forward"
 	cat /proc/sys/net/ipv4/ip_forward
+	echo "## nftables"
+	nft list ruleset 2>/dev/null
+}
+
+# restore_ip_forward SNAPSHOT: ip_forward as the snapshot says it was (a
+# scenario that failed before putting it back).
+restore_ip_forward() {
+	local was
+	was=$(sed -n '/^## ip_forward$/{n;p;}' "$1")
+	[ -n "$was" ] && [ "$was" != "$(cat /proc/sys/net/ipv4/ip_forward)" ] && echo "$was" >/proc/sys/net/ipv4/ip_forward
+	return 0
 }
 
 # The links scenarios make, by name: networks named mdt* (their bridges)
@@ -87,6 +98,10 @@ clean_after() {
 		echo "link left: $link"
 		ip link del "$link" 2>/dev/null
 	done
+	if nft list table ip mydocker >/dev/null 2>&1; then
+		echo "nftables table left: ip mydocker"
+		nft delete table ip mydocker
+	fi
 	return 0
 }
 

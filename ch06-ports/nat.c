@@ -1,0 +1,368 @@
+/* nat.c: network address translation with nftables (the book's
+ * configPortMapping, and its MASQUERADE), through libnftables: the same
+ * commands `nft` takes, from mydocker itself. Every rule mydocker makes is
+ * in one table of its own, `table ip mydocker`, never in the host's: the
+ * table goes when its last rule does, and the host's ruleset is as it was.
+ *
+ *   chain prerouting   (nat, dstnat)  traffic from elsewhere to HOSTPORT
+ *   chain output       (nat, -100)    the host's own traffic to HOSTPORT
+ *       fib daddr type local tcp dport 18080 dnat to 198.18.1.2:80
+ *   chain postrouting  (nat, srcnat)  what leaves a network for elsewhere
+ *       ip saddr 198.18.1.0/24 oifname != "net1" masquerade
+ *       ip saddr 127.0.0.0/8 oifname "net1" masquerade
+ *   chain forward      (filter, 0)    no network reaches another's bridge
+ *       iifname "net1" oifname @bridges oifname != "net1" drop
+ *   set bridges                       the bridges of all networks
+ *
+ * Each rule carries a comment that says whose it is: "net NAME" for a
+ * network's, "port ID PROTO HOSTPORT" for a container's mapping; rules are
+ * found by their comment and deleted by their handle. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <nftables/libnftables.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+#define TABLE "ip mydocker"
+
+/* A port number, 1 to 65535; -1 if text is not one. */
+static int port_number(const char *text, const char *end)
+{
+	int n = 0;
+
+	if (text == end || end - text > 5)
+		return -1;
+	for (const char *c = text; c < end; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		n = n * 10 + (*c - '0');
+	}
+	return n >= 1 && n <= 65535 ? n : -1;
+}
+
+/* -p HOSTPORT:CONTAINERPORT[/tcp|/udp] */
+int parse_port(const char *text, struct port *p, char *error, size_t size)
+{
+	const char *colon = strchr(text, ':'), *slash = strchr(text, '/');
+	const char *end = slash ? slash : text + strlen(text);
+
+	snprintf(p->proto, sizeof p->proto, "%s", slash ? slash + 1 : "tcp");
+	if (!colon || colon > end || (p->host = port_number(text, colon)) < 0 ||
+	    (p->container = port_number(colon + 1, end)) < 0 ||
+	    (strcmp(p->proto, "tcp") != 0 && strcmp(p->proto, "udp") != 0) || (slash && strlen(slash + 1) != 3)) {
+		snprintf(error, size, "invalid -p %.80s: expected HOSTPORT:CONTAINERPORT[/tcp|/udp], ports 1 to 65535",
+			 text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs one nft command; with out, what a listing prints, with the rules'
+ * handles, into *out (malloc'd). 0, or -1 with nft's own message in error. */
+static int nft(const char *command, char **out, char *error, size_t size)
+{
+	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	int ret = -1;
+
+	if (!ctx) {
+		snprintf(error, size, "nftables: %s", strerror(ENOMEM));
+		return -1;
+	}
+	nft_ctx_buffer_output(ctx);
+	nft_ctx_buffer_error(ctx);
+	if (out)
+		nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_HANDLE);
+	if (nft_run_cmd_from_buffer(ctx, command) == 0) {
+		ret = 0;
+		if (out && !(*out = strdup(nft_ctx_get_output_buffer(ctx))))
+			ret = -1;
+	} else {
+		const char *why = nft_ctx_get_error_buffer(ctx);
+		snprintf(error, size, "%.*s", (int)strcspn(why, "\n"), why);
+	}
+	nft_ctx_free(ctx);
+	return ret;
+}
+
+/* nft with a command made like printf's, said on failure. */
+static int nft_command(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int nft_command(const char *fmt, ...)
+{
+	char command[1024], error[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(command, sizeof command, fmt, ap);
+	va_end(ap);
+	if (nft(command, NULL, error, sizeof error) == 0)
+		return 0;
+	error_msg("nftables: %s: %s", command, error);
+	return -1;
+}
+
+/* The table, its chains and its set; adding what exists changes nothing. */
+static int ensure_table(void)
+{
+	return nft_command("add table " TABLE "\n"
+			   "add chain " TABLE " prerouting { type nat hook prerouting priority dstnat; }\n"
+			   "add chain " TABLE " output { type nat hook output priority -100; }\n"
+			   "add chain " TABLE " postrouting { type nat hook postrouting priority srcnat; }\n"
+			   "add chain " TABLE " forward { type filter hook forward priority 0; }\n"
+			   "add set " TABLE " bridges { type ifname; }");
+}
+
+/* The rules of the table, as (chain, handle, comment); -1 if there is no
+ * table (then *n is 0). Read from `list table` with handles, as text:
+ *
+ *     chain output {
+ *         ... comment "port 0123456789ab tcp 18080" # handle 7
+ *
+ * (libnftables' JSON output would be easier to read, but its version in
+ * Debian 12 asserts on a prefix like 127.0.0.0/8.) */
+struct nat_rule {
+	char chain[16];
+	long long handle;
+	char comment[64];
+};
+
+static int list_rules(struct nat_rule **rules, size_t *n)
+{
+	char *text = NULL, *line, *save, chain[16] = "", error[512];
+	struct nat_rule *bigger;
+
+	*rules = NULL;
+	*n = 0;
+	if (nft("list table " TABLE, &text, error, sizeof error) < 0)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *handle = strstr(line, "# handle "), *comment = strstr(line, "comment \"");
+		char word[8] = "";
+		sscanf(line, " %7s", word);
+		if (sscanf(line, " chain %15s {", chain) == 1 || !handle || strcmp(word, "table") == 0 ||
+		    strcmp(word, "set") == 0)
+			continue; /* the table's, its chains' and its set's own lines have handles too */
+		if (!(bigger = realloc(*rules, (*n + 1) * sizeof **rules)))
+			break;
+		*rules = bigger;
+		snprintf(bigger[*n].chain, sizeof bigger[*n].chain, "%s", chain);
+		bigger[*n].comment[0] = '\0';
+		if (comment)
+			sscanf(comment, "comment \"%63[^\"]\"", bigger[*n].comment);
+		bigger[*n].handle = atoll(handle + strlen("# handle "));
+		(*n)++;
+	}
+	free(text);
+	return 0;
+}
+
+/* Deletes the rules whose comment starts with prefix; then the table, if
+ * that leaves it empty. */
+static int delete_rules(const char *prefix)
+{
+	struct nat_rule *rules;
+	size_t n, left = 0;
+	int ret = 0;
+
+	if (list_rules(&rules, &n) < 0)
+		return 0; /* no table: nothing of ours */
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(rules[i].comment, prefix, strlen(prefix)) != 0)
+			left++;
+		else if (nft_command("delete rule " TABLE " %s handle %lld", rules[i].chain, rules[i].handle) < 0)
+			ret = -1;
+	}
+	free(rules);
+	if (ret == 0 && left == 0)
+		ret = nft_command("delete table " TABLE);
+	return ret;
+}
+
+/* MYDOCKER_ROOT/networks/.nat-lock, held while the rules are read and
+ * changed: two runs cannot map one port. An fd to close, or -1. */
+static int nat_lock(void)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/networks/.nat-lock", mydocker_root());
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		error_errno("lock %s", path);
+	return fd;
+}
+
+/* A network's outbound NAT: what leaves its subnet by another link than
+ * its bridge goes out with the host's address; and the host's own traffic
+ * to a mapped port at 127.0.0.1, sent on into the bridge, gets the
+ * gateway's address (a container cannot answer 127.0.0.1). With
+ * ip_forward on, the host would route from one network's bridge to
+ * another's: dropped, as docker isolates its networks. */
+int nat_add_network(const char *name, const char *subnet)
+{
+	int lock = nat_lock(), ret = -1;
+
+	if (lock < 0)
+		return -1;
+	if (ensure_table() == 0 &&
+	    nft_command("add rule " TABLE " postrouting ip saddr %s oifname != \"%s\" masquerade comment \"net %s\"",
+			subnet, name, name) == 0 &&
+	    nft_command("add rule " TABLE " postrouting ip saddr 127.0.0.0/8 oifname \"%s\" masquerade comment \"net %s\"",
+			name, name) == 0 &&
+	    nft_command("add element " TABLE " bridges { \"%s\" }", name) == 0 &&
+	    nft_command("add rule " TABLE " forward iifname \"%s\" oifname @bridges oifname != \"%s\" drop "
+			"comment \"net %s\"", name, name, name) == 0)
+		ret = 0;
+	close(lock);
+	if (ret < 0)
+		nat_remove_network(name);
+	return ret;
+}
+
+/* The bridge out of the set bridges, if it is there (a network whose
+ * creation failed halfway may not have got there). */
+static void forget_bridge(const char *name)
+{
+	char command[128], error[512];
+
+	snprintf(command, sizeof command, "delete element " TABLE " bridges { \"%s\" }", name);
+	nft(command, NULL, error, sizeof error);
+}
+
+int nat_remove_network(const char *name)
+{
+	char prefix[64];
+	int lock = nat_lock(), ret;
+
+	if (lock < 0)
+		return -1;
+	snprintf(prefix, sizeof prefix, "net %s", name);
+	forget_bridge(name);
+	ret = delete_rules(prefix);
+	close(lock);
+	return ret;
+}
+
+/* The container that maps proto/port already, into who; false if none. */
+static bool port_taken(const struct port *p, char *who, size_t size)
+{
+	struct nat_rule *rules;
+	char suffix[32];
+	size_t n;
+	bool taken = false;
+
+	snprintf(suffix, sizeof suffix, " %s %d", p->proto, p->host);
+	if (list_rules(&rules, &n) < 0)
+		return false;
+	for (size_t i = 0; i < n && !taken; i++) {
+		size_t len = strlen(rules[i].comment);
+		if (strncmp(rules[i].comment, "port ", 5) == 0 && len > strlen(suffix) &&
+		    strcmp(rules[i].comment + len - strlen(suffix), suffix) == 0) {
+			snprintf(who, size, "%.12s", rules[i].comment + 5);
+			taken = true;
+		}
+	}
+	free(rules);
+	return taken;
+}
+
+/* -p HOSTPORT:CONTAINERPORT/PROTO of container id at address: DNAT from
+ * elsewhere (prerouting) and from the host itself (output), for traffic to
+ * any of the host's own addresses (fib daddr type local). */
+int nat_add_ports(const char *id, const char *address, const struct port *ports, int n)
+{
+	char who[16];
+	int lock, ret = 0;
+
+	if (n == 0)
+		return 0;
+	if ((lock = nat_lock()) < 0)
+		return -1;
+	if (ensure_table() < 0)
+		ret = -1;
+	for (int i = 0; ret == 0 && i < n; i++) {
+		const struct port *p = &ports[i];
+		if (port_taken(p, who, sizeof who)) {
+			error_msg("port %d/%s is mapped already, by container %s", p->host, p->proto, who);
+			ret = -1;
+			break;
+		}
+		for (int c = 0; ret == 0 && c < 2; c++)
+			ret = nft_command("add rule " TABLE " %s fib daddr type local %s dport %d dnat to %s:%d "
+					  "comment \"port %s %s %d\"", c == 0 ? "prerouting" : "output",
+					  p->proto, p->host, address, p->container, id, p->proto, p->host);
+	}
+	close(lock);
+	if (ret < 0)
+		nat_remove_ports(id);
+	else
+		debug("nat: %d port(s) of %s mapped", n, id);
+	return ret;
+}
+
+int nat_remove_ports(const char *id)
+{
+	char prefix[32];
+	int lock = nat_lock(), ret;
+
+	if (lock < 0)
+		return -1;
+	snprintf(prefix, sizeof prefix, "port %s ", id);
+	ret = delete_rules(prefix);
+	close(lock);
+	return ret;
+}
+
+/* prune: "port ID ..." rules whose container nobody looks after. */
+static int remove_ports_of(const char *id)
+{
+	return nat_remove_ports(id);
+}
+
+void prune_ports(void)
+{
+	struct nat_rule *rules;
+	char id[CONTAINER_ID_LEN + 1], seen[CONTAINER_ID_LEN + 2] = "";
+	size_t n;
+
+	if (list_rules(&rules, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(rules[i].comment, "port ", 5) != 0 ||
+		    sscanf(rules[i].comment + 5, "%12s", id) != 1 || strcmp(id, seen) == 0)
+			continue;
+		snprintf(seen, sizeof seen, "%s", id);
+		if (workspace_is_abandoned(id))
+			prune_leftover("ports", id, "the port mapping of a container that is gone", remove_ports_of);
+	}
+	free(rules);
+}
+
+/* mydocker check: can mydocker make its table? (It is removed at once.) */
+void check_nat(void)
+{
+	char error[512] = "";
+	bool existed = nft("list table " TABLE, NULL, error, sizeof error) == 0;
+	bool ok = existed || (nft("add table " TABLE, NULL, error, sizeof error) == 0 &&
+			      nft("delete table " TABLE, NULL, error, sizeof error) == 0);
+
+	char forward[4] = "";
+
+	check_report("nftables", ok, ok ? "table ip mydocker can be made" : error,
+		     "a kernel with nf_tables and nft_nat (modprobe nf_tables nft_chain_nat)");
+	/* not a failure: network create turns it on */
+	read_file("/proc/sys/net/ipv4/ip_forward", forward, sizeof forward);
+	check_report("ip_forward", true, forward[0] == '1' ? "on" : "off: network create turns it on", "");
+}

@@ -1,0 +1,143 @@
+# ports.sh: chapter 6.4, port mapping (-p) and outbound NAT, in nftables'
+# table ip mydocker. The "outside" is a network namespace these scenarios
+# make, 198.19.0.2, reached through a veth whose host end is 198.19.0.1:
+# traffic goes only to addresses the scenarios gave out, in 198.18.0.0/15.
+# Creating a network turns ip_forward on, as docker does: each scenario
+# puts it back as it found it.
+
+since ch06-ports
+
+# outside_start: the pretend host outside; outside CMD... runs CMD there.
+outside_start() {
+	unshare --net sleep 1000 &
+	outside_pid=$!
+	wait_until "the outside namespace exists" sh -c \
+		"[ \"\$(readlink /proc/$outside_pid/ns/net)\" != \"\$(readlink /proc/self/ns/net)\" ]"
+	ip link add mdtout type veth peer name eth0 netns "$outside_pid" || fail "cannot make the outside's veth"
+	ip addr add 198.19.0.1/24 dev mdtout && ip link set mdtout up || fail "cannot set up mdtout"
+	outside ip link set lo up && outside ip addr add 198.19.0.2/24 dev eth0 && outside ip link set eth0 up &&
+		outside ip route add default via 198.19.0.1 || fail "cannot set up the outside"
+}
+outside() { nsenter -t "$outside_pid" -n "$@"; }
+outside_stop() {
+	kill "$outside_pid" 2>/dev/null
+	wait "$outside_pid" 2>/dev/null
+	ip link del mdtout 2>/dev/null
+	return 0
+}
+
+# The container's web server: busybox httpd on port 80, serving "hello".
+WEB='mkdir -p /www && echo hello-from-the-container >/www/index.html && exec httpd -f -p 80 -h /www'
+
+# part: 1
+# hint: DNAT in prerouting (traffic from elsewhere) and output (the host's own), for the host's addresses (fib daddr type local); 127.0.0.1 needs route_localnet on the bridge and a masquerade.
+test_a_mapped_port_answers_from_the_host_and_from_outside() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	outside_start
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	expect_eq "ip_forward" 1 "$(cat /proc/sys/net/ipv4/ip_forward)"
+	mydocker run -d --name web --net mdtone -p 18080:80 test /bin/sh -c "$WEB"
+	expect_status 0
+	wait_until "httpd listens" sh -c "'$MYDOCKER' exec web netstat -ltn | grep -q ':80 '"
+	LAST_CMD="curl http://127.0.0.1:18080/ (on the host)"
+	expect_eq "127.0.0.1:18080 from the host" hello-from-the-container "$(curl -s -m 5 http://127.0.0.1:18080/)"
+	LAST_CMD="curl http://198.19.0.1:18080/ (on the host)"
+	expect_eq "the host's own address from the host" hello-from-the-container "$(curl -s -m 5 http://198.19.0.1:18080/)"
+	LAST_CMD="curl http://198.19.0.1:18080/ (outside)"
+	expect_eq "the host's address from outside" hello-from-the-container "$(outside curl -s -m 5 http://198.19.0.1:18080/)"
+	mydocker rm -f web
+	expect_status 0
+	LAST_CMD="curl http://127.0.0.1:18080/ once the container is gone"
+	! curl -s -m 2 http://127.0.0.1:18080/ >/dev/null || fail "the port still answers"
+	mydocker network rm mdtone
+	expect_status 0
+	outside_stop
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# part: 2
+# hint: masquerade what leaves the network's subnet by another link than its bridge: the outside sees the host's address.
+test_a_container_reaches_outside_through_masquerade() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	outside_start
+	mkdir -p "$T/www" && echo from-outside >"$T/www/index.html"
+	# (not through the function outside: $! must be httpd's own pid)
+	nsenter -t "$outside_pid" -n busybox httpd -f -vv -p 9999 -h "$T/www" 2>"$T/outside.log" &
+	local httpd=$!
+	wait_until "the outside's httpd listens" sh -c "nsenter -t $outside_pid -n busybox netstat -ltn | grep -q ':9999 '"
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	mydocker run --rm --net mdtone test /bin/sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc -w 5 198.19.0.2 9999'
+	expect_status 0
+	expect_stdout_has from-outside
+	# (httpd -vv logs the client, as [::ffff:ADDRESS]:PORT)
+	grep -q '198\.19\.0\.1\]*:' "$T/outside.log" && ! grep -q '198\.18\.' "$T/outside.log" ||
+		fail "the outside did not see the host's address: $(cat "$T/outside.log")"
+	kill "$httpd"
+	wait "$httpd" 2>/dev/null
+	mydocker network rm mdtone
+	expect_status 0
+	outside_stop
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# part: 1
+# hint: One table, table ip mydocker: a port mapped twice is refused (125); the last network's removal deletes the table.
+test_a_port_maps_once_and_the_ruleset_comes_back() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) before=$(nft list ruleset)
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	nft list table ip mydocker >/dev/null || fail "no table ip mydocker"
+	mydocker run -d --name a --net mdtone -p 18081:80 test sleep 1000
+	expect_status 0
+	mydocker run -d --name b --net mdtone -p 18081:80 test sleep 1000
+	expect_status 125
+	expect_one_error_line "port 18081/tcp is mapped already"
+	mydocker run -d --name c --net mdtone -p 18081:80/udp test sleep 1000
+	expect_status 0
+	mydocker run --rm --net mdtone -p 70000:80 test true
+	expect_status 125
+	expect_one_error_line "invalid -p 70000:80"
+	mydocker run --rm -p 18082:80 test true
+	expect_status 125
+	expect_one_error_line "-p needs --net"
+	mydocker rm -f a b c
+	nft list table ip mydocker | grep -q 'dport 18081' && fail "the containers' rules stayed: $(nft list table ip mydocker)"
+	mydocker network rm mdtone
+	expect_status 0
+	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# part: 2
+# hint: prune_ports(): rules whose comment names a container nobody looks after.
+test_prune_removes_the_rules_of_a_killed_container() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	mydocker run -d --name a --net mdtone -p 18083:80 test sleep 1000
+	expect_status 0
+	local id=$(stdout)
+	"$MYDOCKER" ps --format json | awk '$1 == "\"monitor_pid\":" { print $2 + 0 }' | xargs kill -KILL
+	wait_until "the container died with its monitor" sh -c "! pgrep -f 'sleep [1]000'"
+	nft list table ip mydocker | grep -q 'dport 18083' || fail "the rule went without prune"
+	mydocker prune --force
+	expect_status 0
+	expect_stdout_has "removed ports   $id"
+	! nft list table ip mydocker | grep -q 'dport 18083' || fail "prune left the rule"
+	mydocker rm a
+	mydocker network rm mdtone
+	expect_status 0
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# part: 2
+# hint: check_nat(): add and delete table ip mydocker (unless it is there); say whether ip_forward is on.
+test_check_says_what_nat_needs() {
+	local before=$(nft list ruleset)
+	mydocker check
+	grep -q '^ok    nftables: table ip mydocker can be made$' "$T/stdout" || fail "no ok line for nftables: $(stdout)"
+	grep -q '^ok    ip_forward: ' "$T/stdout" || fail "no line for ip_forward: $(stdout)"
+	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
+}
