@@ -12,12 +12,10 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -119,11 +117,7 @@ static int ipam_lock(const char *network)
 	int fd = -1;
 
 	if (ipam_path(network, "lock", path, sizeof path) == 0)
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-		close(fd);
-		fd = -1;
-	}
+		fd = lock_file(path);
 	if (fd < 0)
 		error_errno("lock the addresses of network %s", network);
 	return fd;

@@ -14,13 +14,11 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -207,11 +205,7 @@ static int networks_lock(void)
 	snprintf(dir, sizeof dir, "%s/networks", mydocker_root());
 	snprintf(path, sizeof path, "%s/.lock", dir);
 	if (mkdir_p(dir, 0700) == 0)
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-		close(fd);
-		fd = -1;
-	}
+		fd = lock_file(path);
 	if (fd < 0)
 		error_errno("lock %s", path);
 	return fd;

@@ -20,14 +20,12 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <nftables/libnftables.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -240,11 +238,7 @@ static int nat_lock(void)
 	int fd;
 
 	snprintf(path, sizeof path, "%s/networks/.nat-lock", mydocker_root());
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-		close(fd);
-		fd = -1;
-	}
+	fd = lock_file(path);
 	if (fd < 0)
 		error_errno("lock %s", path);
 	return fd;

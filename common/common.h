@@ -50,6 +50,9 @@ char *read_file_all(const char *path);
 int write_file(const char *path, const char *text);
 int write_file_atomic(const char *path, const char *text);
 int mkdir_p(const char *path, mode_t mode);
+/* An exclusive flock(2) on path (made if missing), waited for: an fd whose
+ * close() lets go, or -1. */
+int lock_file(const char *path);
 int remove_tree(const char *path);
 int path_join(char *out, size_t size, const char *dir, const char *name);
 

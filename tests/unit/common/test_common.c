@@ -2,6 +2,7 @@
  * lists of strings, flags). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/close_range.h>
@@ -222,6 +224,28 @@ static void test_run_quietly_leaks_no_fd(void **state)
 	assert_int_equal(run_quietly(argv), 0);
 }
 
+/* lock_file(): the lock is held until close; another open file cannot
+ * take it meanwhile (flock(2) locks belong to open files). */
+static void test_lock_file_holds_until_close(void **state)
+{
+	char path[] = "/tmp/mydocker-unit-lock.XXXXXX";
+	int made = mkstemp(path), fd, other;
+	(void)state;
+
+	assert_true(made >= 0);
+	close(made);
+	fd = lock_file(path);
+	assert_true(fd >= 0);
+	other = open(path, O_RDONLY);
+	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	close(fd);
+	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), 0);
+	close(other);
+	unlink(path);
+	assert_int_equal(lock_file("/nonexistent-dir/lock"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_strings_add_count_free),
 		cmocka_unit_test(test_parse_flags),
 		cmocka_unit_test(test_run_quietly_leaks_no_fd),
+		cmocka_unit_test(test_lock_file_holds_until_close),
 	};
 	return cmocka_run_group_tests_name("common", tests, make_temp_dir, remove_temp_dir);
 }
