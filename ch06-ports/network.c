@@ -393,7 +393,11 @@ int network_command(int argc, char **argv)
 		return code;
 	i++; /* an index into argv */
 	if (strcmp(argv[1], "ls") == 0 || strcmp(argv[1], "list") == 0) {
-		return i == argc ? network_list() : (error_msg("network ls takes no arguments"), EXIT_MYDOCKER);
+		if (i != argc) {
+			error_msg("network ls takes no arguments");
+			return EXIT_MYDOCKER;
+		}
+		return network_list();
 	}
 	if (require_root() < 0)
 		return EXIT_MYDOCKER;
@@ -539,21 +543,28 @@ void prune_links(void)
 
 /* mydocker check: can a bridge and a veth be made? A child tries, in a
  * network namespace of its own, so the host sees nothing. */
+/* What the child of check_network() could not do, by its exit status. */
+static const char *const network_check_steps[] = {
+	"bridge and veth can be made", "cannot make a network namespace", "cannot make a bridge",
+	"cannot make a veth",
+};
+
 void check_network(void)
 {
-	int status = 2 << 8;
+	int status = 1 << 8;
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		if (unshare(CLONE_NEWNET) < 0)
 			_exit(1);
-		_exit(link_add_bridge("mdcheck0") < 0 ? 2 : link_add_veth("mdcheck1", "mdcheck2", 0) < 0 ? 3 : 0);
+		if (link_add_bridge("mdcheck0") < 0)
+			_exit(2);
+		_exit(link_add_veth("mdcheck1", "mdcheck2", 0) < 0 ? 3 : 0);
 	}
 	if (pid > 0)
 		waitpid(pid, &status, 0);
-	check_report("network", WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		     !WIFEXITED(status) || WEXITSTATUS(status) == 1 ? "cannot make a network namespace"
-		     : WEXITSTATUS(status) == 2 ? "cannot make a bridge" : WEXITSTATUS(status) == 3 ? "cannot make a veth"
-		     : "bridge and veth can be made",
+	if (!WIFEXITED(status) || WEXITSTATUS(status) >= ARRAY_SIZE(network_check_steps))
+		status = 1 << 8;
+	check_report("network", WEXITSTATUS(status) == 0, network_check_steps[WEXITSTATUS(status)],
 		     "modprobe bridge veth, or a kernel with CONFIG_BRIDGE and CONFIG_VETH");
 }
