@@ -17,6 +17,11 @@ LAST_STAGE := $(lastword $(STAGES))
 IMAGE_STAGES := $(shell awk '/^ch04-rootfs/ { f = 1 } f && !/^\#/ && NF { print $$1 }' stages.list)
 MYDOCKER_ROOT ?= /var/lib/mydocker
 
+# when this make started: make test says how long it took, build included
+MAKE_STARTED := $(shell date +%s)
+# every CPU builds (make test builds all stages, their unit tests and images)
+MAKEFLAGS += -j$(shell nproc)
+
 CC := gcc
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 LDFLAGS :=

@@ -51,7 +51,7 @@ $(foreach s,$(STAGES),$(eval $(call STAGE_TESTS,$(s))))
 
 # (Not `all`: the tests never install into the real MYDOCKER_ROOT.)
 test: $(STAGES:%=%/mydocker) $(foreach s,$(STAGES),$($(s)_UNIT)) $(TEST_HELPERS)
-	@tests/run-all
+	@MAKE_STARTED=$(MAKE_STARTED) tests/run-all
 
 # Lab mode (classroom): make lab STAGE=ch04-overlay gives lab/ with the
 # stage before it; make test-lab STAGE=ch04-overlay grades lab/mydocker.

@@ -7,12 +7,12 @@ since ch05-detach-ps-logs
 # Exercise 2: run -d of a command that cannot start says so at once, with
 # docker's code, and leaves no container behind.
 test_detach_of_a_missing_command_exits_127() {
-	mydocker run -d "${RUN_FLAGS[@]}" no-such-command
+	mydocker run -d "${IMAGE[@]}" no-such-command
 	expect_status 127
 	expect_stdout ""
 	expect_stderr_has "executable file not found"
 	mydocker ps -a
 	expect_eq "containers in ps -a" 1 "$(grep -c . "$T/stdout")"
-	mydocker run -d "${RUN_FLAGS[@]}" /etc/passwd
+	mydocker run -d "${IMAGE[@]}" /etc/passwd
 	expect_status 126
 }

@@ -1,14 +1,21 @@
 # fixtures.sh: what a stage's scenarios need before they start: the probe
 # program where the container can run it, and from ch04-rootfs on, the
-# images (busybox, and test: busybox plus the probe at /usr/bin/probe).
-RUN_FLAGS=()
+# images (busybox, and test: busybox plus the probe at /usr/bin/probe),
+# and how this stage's `run` names an image:
+#   IMAGE       the test image, to write between run's flags and its
+#               command: nothing before ch04-rootfs (the host's root),
+#               `--image test` until ch05-stop-env, `test` from then on
+#               (the image is run's first argument, as in docker)
+#   IMAGE_FLAG  what goes before another image's name: --image, or nothing
+IMAGE=() IMAGE_FLAG=()
 
 fixtures_setup() {
 	if at_least ch04-rootfs; then
 		mkdir -p -m 700 "$MYDOCKER_ROOT/images"
 		cp "$HELPERS/../images/test.tar" "$HELPERS/../images/busybox.tar" "$MYDOCKER_ROOT/images/"
 		cp "$HELPERS/../images/test.json" "$HELPERS/../images/busybox.json" "$MYDOCKER_ROOT/images/"
-		RUN_FLAGS=(--image test)
+		at_least ch05-stop-env || IMAGE_FLAG=(--image)
+		IMAGE=("${IMAGE_FLAG[@]}" test)
 		PROBE=/usr/bin/probe
 	else
 		PROBE=$HELPERS/probe

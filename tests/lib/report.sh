@@ -22,6 +22,20 @@ record() {
 	echo "$outcome $group $name" >>"$TEST_RESULTS"
 }
 
+# record_time MILLISECONDS GROUP NAME: how long a test took, for slowest.
+record_time() {
+	printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$TEST_RESULTS.times"
+}
+
+# slowest [N]: the N (10) slowest tests recorded, and their total.
+slowest() {
+	local n=${1:-10}
+	[ -s "$TEST_RESULTS.times" ] || return 0
+	echo "The $n slowest tests (of $(grep -c . "$TEST_RESULTS.times"), $(awk -F'\t' '{ t += $1 } END { printf "%.0f", t / 1000 }' "$TEST_RESULTS.times") s in all, some at once):"
+	sort -t$'\t' -k1,1nr "$TEST_RESULTS.times" | head -n "$n" |
+		awk -F'\t' '{ printf "  %6.1f s  %-14s %s\n", $1 / 1000, $2, $3 }'
+}
+
 # summary: "N passed, N failed[, N skipped]"; fails if any failed or none ran.
 summary() {
 	local p f s

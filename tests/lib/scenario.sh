@@ -9,73 +9,45 @@
 
 # since STAGE / before STAGE: in a scenario file, the stages the scenarios
 # below hold for: from STAGE on / only before STAGE (until the next since).
+# exclusive [STAGE]: the scenarios below (from STAGE on) run alone, after the others.
 # Read by tests/run-scenarios; nothing to do when sourced.
 since() { :; }
 before() { :; }
+exclusive() { :; }
 
 # at_least STAGE: the stage under test is STAGE or a later one.
 at_least() { stage_in_range "$STAGE" "$1"; }
 
-# stage_argv ARG...: the arguments as this stage's mydocker takes them, in
-# STAGE_ARGV. Scenarios written for the stages before ch05-stop-env name
-# the image with a flag, `run --image test -m 32m sh` (RUN_FLAGS). From
-# ch05-stop-env on, `run` takes the image as the first argument after its
-# flags, as docker does: there, the image of --image moves to that place.
-# Arguments without --image are left as they are.
-RUN_VALUE_FLAGS=" -m --memory -memory --cpu-shares -cpu-shares -cpushare --cpushare --cpuset-cpus "
-RUN_VALUE_FLAGS+="-cpuset-cpus -cpuset --cpuset -v --volume -volume --name -name -e --env -env --env-file -env-file "
-stage_argv() {
-	local image= before=() flags=()
-	STAGE_ARGV=("$@")
-	at_least ch05-stop-env || return 0
-	while [ "${1:-}" = --debug ]; do before+=("$1"); shift; done
-	[ "${1:-}" = run ] || return 0
-	shift
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--image) image=${2:-}; shift $(($# > 1 ? 2 : 1)) ;;
-		--) shift; break ;;
-		-*) if [[ $RUN_VALUE_FLAGS == *" $1 "* ]] && [ $# -gt 1 ]; then
-			flags+=("$1" "$2"); shift 2
-		    else
-			flags+=("$1"); shift
-		    fi ;;
-		*) break ;;
-		esac
-	done
-	[ -n "$image" ] && STAGE_ARGV=("${before[@]}" run "${flags[@]}" "$image" "$@")
-	return 0
-}
-
-# mydocker ARG...: runs the binary under test, without a terminal and
-# with stdin from /dev/null (or $STDIN); sets $status, and $T/stdout, $T/stderr.
+# mydocker ARG...: runs the binary under test, as it is given, without a
+# terminal and with stdin from /dev/null (or $STDIN); sets $status, and
+# $T/stdout, $T/stderr. A scenario writes the command line as a user of
+# this stage would: the test image where the stage's run wants it,
+# "${IMAGE[@]}" (tests/lib/fixtures.sh), between the flags and the command.
 mydocker() {
-	stage_argv "$@"
-	LAST_CMD="mydocker ${STAGE_ARGV[*]}"
-	timeout -s KILL "${TIMEOUT:-60}" "$MYDOCKER" "${STAGE_ARGV[@]}" <"${STDIN:-/dev/null}" >"$T/stdout" 2>"$T/stderr"
+	LAST_CMD="mydocker $*"
+	timeout -s KILL "${TIMEOUT:-60}" "$MYDOCKER" "$@" <"${STDIN:-/dev/null}" >"$T/stdout" 2>"$T/stderr"
 	status=$?
 	return 0
 }
 
-# mydocker_bg ARG... &: the binary under test, with stage_argv's
-# arguments, in the background, as it is: the caller redirects it. Only
-# with &: it execs, so that $! is mydocker's own pid, for kill.
+# mydocker_bg ARG... &: the binary under test in the background, as it
+# is: the caller redirects it. Only with &: it execs, so that $! is
+# mydocker's own pid, for kill.
 mydocker_bg() {
-	stage_argv "$@"
-	exec "$MYDOCKER" "${STAGE_ARGV[@]}"
+	exec "$MYDOCKER" "$@"
 }
 
-# container ARG...: `mydocker run` with what this stage needs to run the
-# test image (from ch04-rootfs on: --image test).
+# container ARG...: `mydocker run ARG...` (the flags, "${IMAGE[@]}", the
+# command).
 container() {
-	mydocker run "${RUN_FLAGS[@]}" "$@"
+	mydocker run "$@"
 }
 
 # start_container ARG...: like container, in the background; sets $bg (the
 # mydocker pid); its output goes to $T/bg.stdout and $T/bg.stderr.
 start_container() {
-	LAST_CMD="mydocker run ${RUN_FLAGS[*]} $*"
-	mydocker_bg run "${RUN_FLAGS[@]}" "$@" </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	LAST_CMD="mydocker run $*"
+	mydocker_bg run "$@" </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
 	bg=$!
 }
 
@@ -115,6 +87,20 @@ wait_until() {
 	done
 	fail "timed out waiting until $what"
 }
+
+# running_here PATTERN: a process of this scenario's (in its cgroup: a
+# container's too) whose command line matches PATTERN, as pgrep -f reads it.
+# (On a host without a cgroup per scenario, scenarios run one at a time:
+# any process.)
+running_here() {
+	if [ -s "$T/cgroups" ]; then
+		pgrep -f "$1" | grep -qxF -f <(test_processes "$T")
+	else
+		pgrep -f "$1" >/dev/null
+	fi
+}
+
+none_running_here() { ! running_here "$1"; }
 
 stdout() { cat "$T/stdout"; }
 stderr() { cat "$T/stderr"; }

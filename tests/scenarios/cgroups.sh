@@ -6,7 +6,7 @@ since ch03-cgroups
 # start_limited FLAGS...: a container with these limits that waits; sets
 # $pid (its PID 1 on the host) and $dir_memory, $dir_cpu, $dir_cpuset.
 start_limited() {
-	start_container "$@" /bin/sh -c 'echo ready; exec sleep 100'
+	start_container "$@" "${IMAGE[@]}" /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 	container_pid
 	pid=$cpid
@@ -78,7 +78,7 @@ test_all_limits_at_once_and_book_spellings() {
 # part: 1
 # hint: Write the child's pid to cgroup.procs before sending it the go (or its command).
 test_command_starts_inside_its_cgroup() {
-	container -m 100m /bin/cat /proc/self/cgroup
+	container -m 100m "${IMAGE[@]}" /bin/cat /proc/self/cgroup
 	expect_status 0
 	grep -q 'memory.*/mydocker-\|^0::/mydocker/mydocker-' "$T/stdout" ||
 		fail "the command's first look at /proc/self/cgroup is not the container's cgroup"
@@ -88,7 +88,7 @@ test_command_starts_inside_its_cgroup() {
 # hint: No limit asked for: no cgroup at all (cgroup_find() finds nothing to make).
 # lab: holds from the start: ch03-run makes no cgroup either; it guards against one made when none is asked for
 test_no_limits_means_no_cgroup() {
-	container /bin/cat /proc/self/cgroup
+	container "${IMAGE[@]}" /bin/cat /proc/self/cgroup
 	expect_status 0
 	! grep -q mydocker "$T/stdout" || fail "a container without limits got a cgroup"
 }
@@ -96,7 +96,7 @@ test_no_limits_means_no_cgroup() {
 # part: 1
 # hint: Read oom_kill from memory.oom_control (v1) or memory.events (v2) after the wait: above 0 means exit 137 and a line saying so.
 test_oom_kill_exits_137() {
-	container -m 20m "$PROBE" hog 200m
+	container -m 20m "${IMAGE[@]}" "$PROBE" hog 200m
 	expect_status 137
 	expect_stderr_has "OOM"
 	expect_stderr_has "-m 20m"
@@ -105,7 +105,7 @@ test_oom_kill_exits_137() {
 # part: 1
 # hint: A limit with room to spare changes nothing: no false OOM report.
 test_memory_under_the_limit_is_fine() {
-	container -m 100m "$PROBE" hog 20m
+	container -m 100m "${IMAGE[@]}" "$PROBE" hog 20m
 	expect_status 0
 	expect_stdout "allocated 20m"
 }
@@ -115,7 +115,7 @@ test_memory_under_the_limit_is_fine() {
 test_bad_memory_is_refused() {
 	local bad
 	for bad in abc 5m 0 -1 10x "" 8388609g 9223372036854775808 18446744073709551615 18446744073709551616; do
-		container -m "$bad" /bin/true
+		container -m "$bad" "${IMAGE[@]}" /bin/true
 		expect_status 125
 		[ -z "$bad" ] || expect_one_error_line "invalid --memory $bad"
 	done
@@ -126,7 +126,7 @@ test_bad_memory_is_refused() {
 test_bad_cpu_shares_are_refused() {
 	local bad
 	for bad in 1 0 abc 262145 -5 ""; do
-		container --cpu-shares "$bad" /bin/true
+		container --cpu-shares "$bad" "${IMAGE[@]}" /bin/true
 		expect_status 125
 		expect_one_error_line "invalid --cpu-shares $bad"
 	done
@@ -137,7 +137,7 @@ test_bad_cpu_shares_are_refused() {
 test_bad_cpuset_is_refused() {
 	local bad
 	for bad in 1-10,11-- 42-3 64 "" a 0, ,0 0--1 "0 1"; do
-		container --cpuset-cpus "$bad" /bin/true
+		container --cpuset-cpus "$bad" "${IMAGE[@]}" /bin/true
 		expect_status 125
 		expect_one_error_line "invalid --cpuset-cpus $bad"
 	done
@@ -146,14 +146,14 @@ test_bad_cpuset_is_refused() {
 # part: 1
 # hint: cgroup_destroy() on every path out of run_container(), the failed ones too.
 test_cgroup_is_removed_after_a_failed_start() {
-	container -m 100m --cpu-shares 512 /no/such/command
+	container -m 100m --cpu-shares 512 "${IMAGE[@]}" /no/such/command
 	expect_status 127
 }
 
 # part: 1
 # hint: The container dies of the forwarded signal; mydocker then removes the cgroup like after any exit.
 test_cgroup_is_removed_after_sigterm() {
-	start_container -m 100m --cpu-shares 512 "$PROBE" trap
+	start_container -m 100m --cpu-shares 512 "${IMAGE[@]}" "$PROBE" trap
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 	container_pid
 	pid=$cpid
@@ -171,7 +171,7 @@ before ch04-rootfs
 # hint: The book's own example: stress allocates 800m under -m 100m.
 test_book_stress_example_is_oom_killed() {
 	command -v stress >/dev/null || fail "stress is not installed (tools/ensure-deps installs it)"
-	container -it -m 100m -- "$(command -v stress)" --vm-bytes 800m --vm-keep -m 1
+	container -it -m 100m "${IMAGE[@]}" -- "$(command -v stress)" --vm-bytes 800m --vm-keep -m 1
 	expect_status 137
 	expect_stderr_has "OOM"
 	expect_stderr_has "-m 100m"
@@ -184,7 +184,7 @@ since ch03-cgroups
 # part: 1
 # hint: Parsing stops at the command: '-m 5' after it is the command's own argument.
 test_flags_after_the_command_are_the_command_s() {
-	container -m 100m "$PROBE" args --vm-bytes 800m -m 1
+	container -m 100m "${IMAGE[@]}" "$PROBE" args --vm-bytes 800m -m 1
 	expect_status 0
 	expect_stdout "10 $("$HELPERS/probe" args --vm-bytes | cut -d' ' -f2) --vm-bytes
 4 $("$HELPERS/probe" args 800m | cut -d' ' -f2) 800m

@@ -2,6 +2,10 @@
 # FAIL with the fix; and run pointing at it when start-up fails for a
 # reason it covers.
 
+# check makes (and removes) mydocker's nftables table from ch06-ports on,
+# which other scenarios' networks share: one at a time there.
+exclusive ch06-ports
+
 since ch03-run
 
 # hint: check prints 'ok    ITEM[: detail]' for each item and exits 0 when nothing failed.
@@ -45,7 +49,7 @@ test_check_finds_a_missing_image_and_run_points_to_it() {
 	mydocker check
 	expect_status 1
 	grep -q "^FAIL  busybox image: .* -> fix: make ch04-rootfs" "$T/stdout" || fail "no FAIL line for the image"
-	mydocker run --image busybox /bin/true
+	mydocker run "${IMAGE_FLAG[@]}" busybox /bin/true
 	expect_status 125
 	expect_one_error_line "'mydocker check' tells what this host lacks"
 }
@@ -62,7 +66,7 @@ test_check_and_run_on_a_root_overlay_cannot_use() {
 	cp "$MYDOCKER_ROOT/images/busybox.tar" "$T/o/merged/root/images/"
 	MYDOCKER_ROOT=$T/o/merged/root mydocker check
 	local check_status=$status
-	MYDOCKER_ROOT=$T/o/merged/root mydocker run --image busybox /bin/true
+	MYDOCKER_ROOT=$T/o/merged/root mydocker run "${IMAGE_FLAG[@]}" busybox /bin/true
 	cp "$T/stderr" "$T/run.stderr"
 	local run_status=$status
 	MYDOCKER_ROOT=$T/o/merged/root mydocker check

@@ -19,7 +19,7 @@ test_masked_kernel_files_show_nothing() {
 		[ -e "$p" ] && expected+="$p 0"$'\n'
 	done
 	[ -n "$expected" ] || skip "this kernel has none of docker's masked paths"
-	container /bin/sh -c 'for p in '"$(echo $masked_paths)"'; do
+	container "${IMAGE[@]}" /bin/sh -c 'for p in '"$(echo $masked_paths)"'; do
 		if [ -d $p ]; then echo "$p $(ls -A $p | wc -l)"
 		elif [ -e $p ]; then echo "$p $(head -c 4096 $p | wc -c)"; fi
 	done'
@@ -36,7 +36,7 @@ test_kernel_settings_are_read_only() {
 	for p in $read_only_paths; do
 		[ -e "$p" ] && expected+="$p ro nosuid nodev noexec"$'\n'
 	done
-	container /bin/sh -c 'cat /proc/sys/kernel/core_pattern >/proc/sys/kernel/core_pattern && echo written
+	container "${IMAGE[@]}" /bin/sh -c 'cat /proc/sys/kernel/core_pattern >/proc/sys/kernel/core_pattern && echo written
 		for p in '"$read_only_paths"'; do [ -e $p ] && echo "$p $('"$PROBE"' mountflags $p)"; done; true'
 	expect_status 0
 	expect_stdout "${expected%$'\n'}"
@@ -56,7 +56,7 @@ test_host_devices_cannot_be_opened_even_after_mknod() {
 		skip "no loop device on this host: $(cat "$T/losetup.err")"
 	trap "losetup -d $loop" EXIT
 	major=$((0x$(stat -c %t "$loop"))) minor=$((0x$(stat -c %T "$loop")))
-	container /bin/sh -c "
+	container "${IMAGE[@]}" /bin/sh -c "
 		mknod /tmp/disk b $major $minor && echo made-in-tmp && head -c 18 /tmp/disk
 		mknod /dev/disk b $major $minor && echo made-in-dev && head -c 18 /dev/disk; true"
 	expect_status 0
@@ -68,7 +68,7 @@ made-in-dev"
 
 # hint: mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL).
 test_dev_mqueue_is_mounted() {
-	container /bin/sh -c "grep -c ' /dev/mqueue .* - mqueue ' /proc/self/mountinfo; $PROBE mountflags /dev/mqueue"
+	container "${IMAGE[@]}" /bin/sh -c "grep -c ' /dev/mqueue .* - mqueue ' /proc/self/mountinfo; $PROBE mountflags /dev/mqueue"
 	expect_status 0
 	expect_stdout "1
 rw nosuid nodev noexec"
@@ -83,7 +83,7 @@ rw nosuid nodev noexec"
 test_environment_is_docker_s_not_the_caller_s() {
 	local flags hostname
 	for flags in "" -t; do
-		MYDOCKER_TEST_SECRET=leaked container $flags /bin/sh -c 'tr "\0" "\n" </proc/1/environ; hostname'
+		MYDOCKER_TEST_SECRET=leaked container $flags "${IMAGE[@]}" /bin/sh -c 'tr "\0" "\n" </proc/1/environ; hostname'
 		expect_status 0
 		hostname=$(tail -n 1 "$T/stdout")
 		expect_stdout "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -107,7 +107,7 @@ test_hostile_image_cannot_touch_the_mydocker_binary() {
 	cp "$HELPERS/../images/hostile.tar" "$MYDOCKER_ROOT/images/"
 	before=$(stat -c '%a %u:%g %s' "$copy"; sha256sum <"$copy")
 	for command in /hostile-script /proc/self/exe; do
-		MYDOCKER=$copy mydocker run --image hostile "$command"
+		MYDOCKER=$copy mydocker run "${IMAGE_FLAG[@]}" hostile "$command"
 		grep -q "hostile-loader: ran as the loader of /proc/self/exe" "$T/stdout" ||
 			fail "the hostile loader did not run for $command: the test proves nothing"
 		expect_eq "the host's mydocker binary (mode, owner, size, hash) after $command" \
@@ -122,9 +122,8 @@ test_hostile_image_cannot_touch_the_mydocker_binary() {
 # hint: sendfile(2) that fails with EINTR is called again; only another error is a failure.
 test_a_copy_cut_short_by_a_signal_is_tried_again() {
 	LAST_CMD="strace -e inject=sendfile:error=EINTR:when=1 mydocker run ... /bin/echo copied"
-	stage_argv run "${RUN_FLAGS[@]}" /bin/echo copied
 	timeout -s KILL 60 strace -f -qq -o /dev/null -e trace=sendfile -e inject=sendfile:error=EINTR:when=1 \
-		"$MYDOCKER" "${STAGE_ARGV[@]}" </dev/null >"$T/stdout" 2>"$T/stderr"
+		"$MYDOCKER" run "${IMAGE[@]}" /bin/echo copied </dev/null >"$T/stdout" 2>"$T/stderr"
 	status=$?
 	expect_status 0
 	expect_stdout copied
@@ -140,9 +139,8 @@ test_runs_where_memfds_are_not_executable_by_default() {
 	[ -e /proc/sys/vm/memfd_noexec ] || skip "this kernel has no vm.memfd_noexec (Linux 6.3)"
 	before=$(cat /proc/sys/vm/memfd_noexec)
 	LAST_CMD="unshare --pid --fork --mount-proc: echo 1 >/proc/sys/vm/memfd_noexec; mydocker run ... /bin/true"
-	stage_argv run "${RUN_FLAGS[@]}" /bin/sh -c 'echo ran'
 	unshare --pid --fork --mount-proc /bin/bash -c 'echo 1 >/proc/sys/vm/memfd_noexec && "$@"' - \
-		"$MYDOCKER" "${STAGE_ARGV[@]}" >"$T/stdout" 2>"$T/stderr"
+		"$MYDOCKER" run "${IMAGE[@]}" /bin/sh -c 'echo ran' >"$T/stdout" 2>"$T/stderr"
 	status=$?
 	expect_status 0
 	expect_stdout ran
@@ -155,7 +153,7 @@ since ch05-detach-ps-logs
 # hint: The same environment for -d: the monitor sends it, and the container's output goes to the log.
 test_detached_environment_is_docker_s_not_the_caller_s() {
 	local id
-	MYDOCKER_TEST_SECRET=leaked container -d /bin/sh -c 'tr "\0" "\n" </proc/1/environ; true'
+	MYDOCKER_TEST_SECRET=leaked container -d "${IMAGE[@]}" /bin/sh -c 'tr "\0" "\n" </proc/1/environ; true'
 	expect_status 0
 	id=$(stdout)
 	mydocker logs -f "$id"

@@ -16,13 +16,13 @@ wait_exited() {
 }
 
 detach() {
-	mydocker run -d "${RUN_FLAGS[@]}" "$@"
+	mydocker run -d "$@"
 }
 
 # part: 1
 # hint: fork a monitor that runs the container and writes its id on a pipe; mydocker prints it and returns.
 test_detach_prints_the_id_and_returns_while_it_runs() {
-	detach --name sleeper /bin/sh -c 'exec sleep 100'
+	detach --name sleeper "${IMAGE[@]}" /bin/sh -c 'exec sleep 100'
 	expect_status 0
 	[[ $(stdout) =~ ^[0-9a-f]{12}$ ]] || fail "expected the container's id on stdout"
 	local id=$(stdout) pid cmd="/bin/sh -c exec sleep"
@@ -39,7 +39,7 @@ test_detach_prints_the_id_and_returns_while_it_runs() {
 # part: 3
 # hint: The container's stdout and stderr are a pty's slave; the monitor copies the master into container.log.
 test_logs_show_stdout_and_stderr() {
-	detach --name talker /bin/sh -c 'echo to-stdout; echo to-stderr >&2'
+	detach --name talker "${IMAGE[@]}" /bin/sh -c 'echo to-stdout; echo to-stderr >&2'
 	wait_exited talker
 	mydocker logs talker
 	expect_status 0
@@ -50,7 +50,7 @@ to-stderr"
 # part: 3
 # hint: logs -f: inotify(7) for growth, a pidfd (pidfd_open(2)) of the monitor for the end.
 test_logs_follow_ends_when_the_container_exits() {
-	detach --name slow /bin/sh -c 'echo first; sleep 1; echo second'
+	detach --name slow "${IMAGE[@]}" /bin/sh -c 'echo first; sleep 1; echo second'
 	mydocker logs -f slow
 	expect_status 0
 	expect_stdout "first
@@ -61,7 +61,7 @@ second"
 # part: 2
 # hint: The monitor writes status exited and the exit code into the record after cleaning up.
 test_exited_containers_show_their_exit_code() {
-	detach --name three /bin/sh -c 'exit 3'
+	detach --name three "${IMAGE[@]}" /bin/sh -c 'exit 3'
 	wait_exited three
 	mydocker ps -a
 	grep -q " three .*exited (3)" "$T/stdout" || fail "ps -a does not show exited (3)"
@@ -74,7 +74,7 @@ test_exited_containers_show_their_exit_code() {
 # hint: The monitor stays the container's parent: it reaps it, removes cgroup and layer, then exits.
 test_detached_container_is_cleaned_up_when_it_exits() {
 	local monitor
-	detach --name tidy -m 64m -v "$T/vol:/data" /bin/sh -c 'echo kept >/data/f; sleep 0.5'
+	detach --name tidy -m 64m -v "$T/vol:/data" "${IMAGE[@]}" /bin/sh -c 'echo kept >/data/f; sleep 0.5'
 	monitor=$(ps_json_field tidy monitor_pid)
 	wait_exited tidy
 	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "the layer is left"
@@ -87,17 +87,17 @@ test_detached_container_is_cleaned_up_when_it_exits() {
 # part: 4
 # hint: A name is symlink(2) names/NAME -> ../ID: EEXIST when taken.
 test_names_must_be_unique() {
-	detach --name web /bin/sh -c 'exec sleep 100'
+	detach --name web "${IMAGE[@]}" /bin/sh -c 'exec sleep 100'
 	expect_status 0
-	detach --name web /bin/true
+	detach --name web "${IMAGE[@]}" /bin/true
 	expect_status 125
 	expect_one_error_line "the name web is taken"
 	[ "$(ls "$MYDOCKER_ROOT/containers" | wc -l)" = 1 ] || fail "the refused container left a layer"
 	[ "$(ls "$MYDOCKER_RUN" | grep -vc names)" = 1 ] || fail "the refused container left a record"
-	mydocker run "${RUN_FLAGS[@]}" --name web /bin/true
+	mydocker run --name web "${IMAGE[@]}" /bin/true
 	expect_status 125
 	mydocker rm -f web
-	detach --name web /bin/true
+	detach --name web "${IMAGE[@]}" /bin/true
 	expect_status 0
 }
 
@@ -106,7 +106,7 @@ test_names_must_be_unique() {
 test_invalid_names_are_refused() {
 	local long=$(printf 'a%.0s' $(seq 200)) bad
 	for bad in ../../etc "" "$long" -x .x a/b "a b" "x:y"; do
-		detach --name "$bad" /bin/true
+		detach --name "$bad" "${IMAGE[@]}" /bin/true
 		expect_status 125
 		expect_one_error_line "name"
 	done
@@ -119,7 +119,7 @@ test_invalid_names_are_refused() {
 test_made_up_names_are_valid_and_distinct() {
 	local i
 	for i in 1 2 3 4 5; do
-		mydocker run "${RUN_FLAGS[@]}" /bin/true
+		mydocker run "${IMAGE[@]}" /bin/true
 		expect_status 0
 	done
 	mydocker ps -a --format json
@@ -154,7 +154,7 @@ JSON
 # hint: A record that says running whose monitor is gone shows as exited (?).
 test_killed_monitor_leaves_an_exited_record() {
 	local pid monitor
-	detach --name orphan /bin/sh -c 'exec sleep 100'
+	detach --name orphan "${IMAGE[@]}" /bin/sh -c 'exec sleep 100'
 	pid=$(ps_json_field orphan pid)
 	monitor=$(ps_json_field orphan monitor_pid)
 	kill -KILL "$monitor"
@@ -169,7 +169,7 @@ test_killed_monitor_leaves_an_exited_record() {
 test_twenty_detached_containers_at_once() {
 	local i
 	for i in $(seq 20); do
-		mydocker_bg run -d "${RUN_FLAGS[@]}" -m 32m /bin/sh -c 'sleep 1' >"$T/id.$i" 2>"$T/err.$i" &
+		mydocker_bg run -d -m 32m "${IMAGE[@]}" /bin/sh -c 'sleep 1' >"$T/id.$i" 2>"$T/err.$i" &
 	done
 	wait
 	cat "$T"/id.* | sort -u >"$T/ids"
@@ -184,10 +184,10 @@ test_twenty_detached_containers_at_once() {
 # part: 1
 # hint: -d with -i or -t: one line, 125.
 test_d_with_i_or_t_is_refused() {
-	detach -it /bin/true
+	detach -it "${IMAGE[@]}" /bin/true
 	expect_status 125
 	expect_one_error_line "-d runs in the background, -i and -t in this terminal"
-	detach -i /bin/true
+	detach -i "${IMAGE[@]}" /bin/true
 	expect_status 125
 	expect_one_error_line "-d runs in the background"
 }
@@ -195,11 +195,11 @@ test_d_with_i_or_t_is_refused() {
 # part: 2
 # hint: Every container has a record; --rm removes it at exit.
 test_foreground_run_keeps_its_record_unless_rm() {
-	mydocker run "${RUN_FLAGS[@]}" --name fg /bin/sh -c 'exit 5'
+	mydocker run --name fg "${IMAGE[@]}" /bin/sh -c 'exit 5'
 	expect_status 5
 	mydocker ps -a
 	grep -q " fg .*exited (5)" "$T/stdout" || fail "the foreground container's record is not kept"
-	mydocker run "${RUN_FLAGS[@]}" --rm --name gone /bin/true
+	mydocker run --rm --name gone "${IMAGE[@]}" /bin/true
 	expect_status 0
 	mydocker ps -a
 	! grep -q " gone " "$T/stdout" || fail "--rm kept the record"
@@ -212,7 +212,7 @@ test_foreground_run_keeps_its_record_unless_rm() {
 # part: 4
 # hint: rm -f kills the container (if its pid is still the same process) and waits for the monitor to clean up.
 test_rm_refuses_a_running_container_unless_forced() {
-	detach --name busy /bin/sh -c 'exec sleep 100'
+	detach --name busy "${IMAGE[@]}" /bin/sh -c 'exec sleep 100'
 	mydocker rm busy
 	expect_status 125
 	expect_one_error_line "is running"
@@ -228,15 +228,45 @@ test_rm_refuses_a_running_container_unless_forced() {
 # part: 4
 # hint: record_lookup(): a name first, then an id.
 test_commit_takes_a_name() {
-	detach --name saved /bin/sh -c 'echo kept >/f; exec sleep 100'
+	detach --name saved "${IMAGE[@]}" /bin/sh -c 'echo kept >/f; exec sleep 100'
 	wait_until "the container wrote /f" sh -c "[ -f $MYDOCKER_ROOT/containers/*/merged/f ]"
 	mydocker commit saved fromname
 	expect_status 0
 	mydocker rm -f saved
-	mydocker run --rm --image fromname /bin/cat /f
+	mydocker run --rm "${IMAGE_FLAG[@]}" fromname /bin/cat /f
 	expect_status 0
 	expect_stdout kept
 }
+
+
+# The log is capped: past 10 MiB, container.log becomes container.log.1 and
+# a new one starts, so a container keeps at most 20 MiB of output. logs
+# prints both, the older first; logs -f follows across the rotation.
+# part: 3
+# hint: At LOG_MAX_BYTES rename container.log to container.log.1 and open a new one; logs prints .1 first.
+test_the_log_is_capped_and_rotated() {
+	local total=$((13 * 1048576 + 4))
+	detach --name chatty "${IMAGE[@]}" /bin/sh -c 'sleep 1; i=0
+		while [ $i -lt 13 ]; do head -c 1048576 /dev/zero | tr "\0" "$((i % 10))"; i=$((i + 1)); done
+		echo end'
+	expect_status 0
+	local id=$(stdout) now old
+	"$MYDOCKER" logs -f chatty >"$T/followed" 2>"$T/stderr"
+	wait_exited chatty
+	now=$(stat -c %s "$MYDOCKER_RUN/$id/container.log")
+	old=$(stat -c %s "$MYDOCKER_RUN/$id/container.log.1")
+	[ "$now" -le $((10 << 20)) ] && [ "$old" -le $((10 << 20)) ] || fail "a log file is over 10 MiB: $old, $now"
+	expect_eq "bytes in container.log.1 and container.log" $total $((old + now))
+	mydocker logs chatty
+	expect_eq "bytes that logs prints" $total "$(wc -c <"$T/stdout")"
+	expect_eq "the first and last bytes logs prints" "0end" "$(head -c 1 "$T/stdout")$(tail -c 4 "$T/stdout" | tr -d '\n')"
+	expect_eq "bytes that logs -f printed" $total "$(wc -c <"$T/followed")"
+	mydocker rm chatty
+}
+
+# prune looks at every cgroup on the host: another scenario's would be its
+# leftovers. This one runs alone.
+exclusive
 
 # A record cut in half (a crash with the disk full, a hand edit) is still a
 # container's: ps -a shows it as broken, and rm or prune remove it and free
@@ -246,7 +276,7 @@ test_commit_takes_a_name() {
 test_a_broken_record_is_shown_and_can_be_removed() {
 	local id
 	for remover in rm prune; do
-		detach --name cut /bin/true
+		detach --name cut "${IMAGE[@]}" /bin/true
 		id=$(stdout)
 		wait_exited cut
 		truncate -s "$(( $(stat -c %s "$MYDOCKER_RUN/$id/config.json") / 2 ))" "$MYDOCKER_RUN/$id/config.json"
@@ -263,35 +293,9 @@ test_a_broken_record_is_shown_and_can_be_removed() {
 			expect_status 0
 		fi
 		[ ! -e "$MYDOCKER_RUN/$id" ] || fail "$remover left the broken record"
-		detach --name cut /bin/true
+		detach --name cut "${IMAGE[@]}" /bin/true
 		expect_status 0 # the name is free again
 		wait_exited cut
 		mydocker rm cut
 	done
-}
-
-
-# The log is capped: past 10 MiB, container.log becomes container.log.1 and
-# a new one starts, so a container keeps at most 20 MiB of output. logs
-# prints both, the older first; logs -f follows across the rotation.
-# part: 3
-# hint: At LOG_MAX_BYTES rename container.log to container.log.1 and open a new one; logs prints .1 first.
-test_the_log_is_capped_and_rotated() {
-	local total=$((13 * 1048576 + 4))
-	detach --name chatty /bin/sh -c 'sleep 1; i=0
-		while [ $i -lt 13 ]; do head -c 1048576 /dev/zero | tr "\0" "$((i % 10))"; i=$((i + 1)); done
-		echo end'
-	expect_status 0
-	local id=$(stdout) now old
-	"$MYDOCKER" logs -f chatty >"$T/followed" 2>"$T/stderr"
-	wait_exited chatty
-	now=$(stat -c %s "$MYDOCKER_RUN/$id/container.log")
-	old=$(stat -c %s "$MYDOCKER_RUN/$id/container.log.1")
-	[ "$now" -le $((10 << 20)) ] && [ "$old" -le $((10 << 20)) ] || fail "a log file is over 10 MiB: $old, $now"
-	expect_eq "bytes in container.log.1 and container.log" $total $((old + now))
-	mydocker logs chatty
-	expect_eq "bytes that logs prints" $total "$(wc -c <"$T/stdout")"
-	expect_eq "the first and last bytes logs prints" "0end" "$(head -c 1 "$T/stdout")$(tail -c 4 "$T/stdout" | tr -d '\n')"
-	expect_eq "bytes that logs -f printed" $total "$(wc -c <"$T/followed")"
-	mydocker rm chatty
 }

@@ -9,7 +9,7 @@ since ch05-stop-env
 # part: 3
 # hint: environment_flag(): NAME=VALUE, or NAME with its value here; environment_set() replaces a default of that name.
 test_e_sets_variables_on_top_of_docker_s_defaults() {
-	FROM_HOST=here HOST_SECRET=token mydocker run --name container4 -e bird=123 -e luck=bird \
+	FROM_HOST=here HOST_SECRET=token mydocker run --name container4 -e bird=123 -e luck=bird "${IMAGE[@]}" \
 		-e FROM_HOST -e NOT_SET_HERE -e "SPACES=a  b" -e PATH=/bin:/usr/bin test /bin/sh -c 'env | sort'
 	expect_status 0
 	expect_stdout "FROM_HOST=here
@@ -26,7 +26,7 @@ luck=bird"
 # part: 3
 # hint: The record keeps the container's environment; exec starts from it, then its own -e, never from exec's caller.
 test_exec_starts_with_the_container_s_environment() {
-	mydocker run -d --name container5 -e bird=123 -e luck=bird test top
+	mydocker run -d --name container5 -e bird=123 -e luck=bird "${IMAGE[@]}" top
 	expect_status 0
 	HOST_SECRET=token mydocker exec -e extra=1 -e luck=exec container5 /bin/sh -c 'env | grep -v "^HOSTNAME=\|^PWD=\|^SHLVL=" | sort'
 	expect_status 0
@@ -43,7 +43,7 @@ luck=exec"
 # hint: --env-file: one NAME=VALUE or NAME per line; blank lines and '#' lines are skipped.
 test_env_file() {
 	printf '# a comment\n\nA=1\nB=two words\nFROM_HOST\n' >"$T/env"
-	FROM_HOST=here mydocker run --env-file "$T/env" -e A=2 test /bin/sh -c 'echo "$A|$B|$FROM_HOST"'
+	FROM_HOST=here mydocker run --env-file "$T/env" -e A=2 "${IMAGE[@]}" /bin/sh -c 'echo "$A|$B|$FROM_HOST"'
 	expect_status 0
 	expect_stdout "2|two words|here"
 }
@@ -53,15 +53,15 @@ test_env_file() {
 test_malformed_e_is_refused() {
 	local bad
 	for bad in "" "=x" "=" ; do
-		mydocker run -e "$bad" test /bin/true
+		mydocker run -e "$bad" "${IMAGE[@]}" /bin/true
 		expect_status 125
 		expect_one_error_line "invalid -e"
 	done
 	printf 'A=1\0B=2\n' >"$T/env"
-	mydocker run --env-file "$T/env" test /bin/true
+	mydocker run --env-file "$T/env" "${IMAGE[@]}" /bin/true
 	expect_status 125
 	expect_one_error_line "holds a NUL byte"
-	mydocker run --env-file "$T/no-such-file" test /bin/true
+	mydocker run --env-file "$T/no-such-file" "${IMAGE[@]}" /bin/true
 	expect_status 125
 	expect_one_error_line "no-such-file"
 	[ -z "$(ls -A "$MYDOCKER_RUN" 2>/dev/null | grep -v names)" ] || fail "a refused run left a record"

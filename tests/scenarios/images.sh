@@ -4,32 +4,24 @@
 
 since ch05-stop-env
 
-# mydocker_as_typed ARG...: like mydocker, without stage_argv: for the
-# command lines that scenarios of earlier stages cannot write.
-mydocker_as_typed() {
-	LAST_CMD="mydocker $*"
-	timeout -s KILL 60 "$MYDOCKER" "$@" </dev/null >"$T/stdout" 2>"$T/stderr"
-	status=$?
-}
-
 # The book's own command lines from its section 5.7, with host directories
 # of the test's own instead of /root/from1.
 # part: 1
 # hint: run [OPTIONS] IMAGE [COMMAND]: the first argument after the flags is the image.
 test_the_book_s_command_lines_from_5_7() {
-	mydocker_as_typed run -d --name container1 -v "$T/from1:/to1" busybox top
+	mydocker run -d --name container1 -v "$T/from1:/to1" busybox top
 	expect_status 0
-	mydocker_as_typed exec container1 /bin/sh -c 'echo made-in-1 >/to1/file; echo in-the-root >/root-file'
+	mydocker exec container1 /bin/sh -c 'echo made-in-1 >/to1/file; echo in-the-root >/root-file'
 	expect_status 0
-	mydocker_as_typed commit container1 image1
+	mydocker commit container1 image1
 	expect_status 0
-	mydocker_as_typed run -d --name container2 -v "$T/from2:/to2" image1 top
+	mydocker run -d --name container2 -v "$T/from2:/to2" image1 top
 	expect_status 0
-	mydocker_as_typed exec container2 /bin/sh -c 'cat /root-file; ls /to1 2>&1 | head -n 1; ls /to2'
+	mydocker exec container2 /bin/sh -c 'cat /root-file; ls /to1 2>&1 | head -n 1; ls /to2'
 	expect_status 0
 	expect_stdout "in-the-root"
 	[ "$(cat "$T/from1/file")" = made-in-1 ] || fail "the volume of container1 does not hold its file"
-	mydocker_as_typed rm -f container1 container2
+	mydocker rm -f container1 container2
 	expect_status 0
 }
 
@@ -42,7 +34,7 @@ test_run_without_a_command_runs_the_image_s_own() {
 	expect_status 0
 	expect_stdout from-the-default-shell
 	rm "$MYDOCKER_ROOT/images/test.json"
-	mydocker_as_typed run test
+	mydocker run test
 	expect_status 125
 	expect_one_error_line "image test has no default command"
 }
@@ -50,35 +42,35 @@ test_run_without_a_command_runs_the_image_s_own() {
 # part: 1
 # hint: commit records the container's command as the new image's default.
 test_commit_then_run_the_new_image_with_its_command() {
-	mydocker_as_typed run -d --name maker test /bin/sh -c \
+	mydocker run -d --name maker test /bin/sh -c \
 		'if [ -e /made ]; then cat /made; else echo committed-file >/made; exec sleep 1000; fi'
 	expect_status 0
 	wait_until "the container has written its file" sh -c "'$MYDOCKER' exec maker cat /made"
-	mydocker_as_typed commit maker snapshot
+	mydocker commit maker snapshot
 	expect_status 0
-	mydocker_as_typed run --rm snapshot
+	mydocker run --rm snapshot
 	expect_status 0
 	expect_stdout committed-file
-	mydocker_as_typed rm -f maker
+	mydocker rm -f maker
 	expect_status 0
 }
 
 # part: 1
 # hint: --image is refused with a line that shows the new order; run with no image says it needs one.
 test_run_s_image_is_an_argument_now() {
-	mydocker_as_typed run --image busybox /bin/true
+	mydocker run --image busybox /bin/true
 	expect_status 125
 	expect_one_error_line "--image is gone"
-	mydocker_as_typed run
+	mydocker run
 	expect_status 125
 	expect_one_error_line "needs an image"
 	local bad
 	for bad in ../etc x/y .hidden busybox.tar; do
-		mydocker_as_typed run "$bad" /bin/true
+		mydocker run "$bad" /bin/true
 		expect_status 125
 		expect_one_error_line "invalid image name"
 	done
-	mydocker_as_typed run nosuch /bin/true
+	mydocker run nosuch /bin/true
 	expect_status 125
 	expect_one_error_line "image nosuch not found"
 }
@@ -86,7 +78,7 @@ test_run_s_image_is_an_argument_now() {
 # part: 1
 # hint: images: scandir(3) images/*.tar; the size of the tar, its mtime.
 test_images_lists_the_images() {
-	mydocker_as_typed images
+	mydocker images
 	expect_status 0
 	expect_eq "the heading" "IMAGE SIZE CREATED" "$(head -n 1 "$T/stdout" | tr -s ' ')"
 	expect_eq "the images" "busybox
@@ -97,19 +89,19 @@ test" "$(tail -n +2 "$T/stdout" | awk '{ print $1 }')"
 # part: 1
 # hint: rmi refuses an image a running container uses (its record), else removes the tar, its json and its unpacked copy.
 test_rmi_removes_an_image_no_running_container_uses() {
-	mydocker_as_typed run -d --name user test /bin/sh -c 'sleep 1000 & wait'
+	mydocker run -d --name user test /bin/sh -c 'sleep 1000 & wait'
 	expect_status 0
-	mydocker_as_typed rmi test
+	mydocker rmi test
 	expect_status 125
 	expect_one_error_line "image test is in use by running container user"
 	[ -e "$MYDOCKER_ROOT/images/test.tar" ] || fail "rmi removed an image in use"
-	mydocker_as_typed rm -f user
+	mydocker rm -f user
 	expect_status 0
-	mydocker_as_typed rmi test
+	mydocker rmi test
 	expect_status 0
 	expect_stdout test
 	[ -z "$(ls -A "$MYDOCKER_ROOT/images" | grep '^test')" ] || fail "rmi left: $(ls -A "$MYDOCKER_ROOT/images")"
-	mydocker_as_typed rmi test
+	mydocker rmi test
 	expect_status 125
 	expect_one_error_line "no image test"
 }

@@ -6,6 +6,8 @@
 # removes such links if a scenario fails halfway).
 
 since ch06-network
+# They make links and rules every container shares: one at a time.
+exclusive
 
 # network_create NAME CIDR: a network the scenario makes; expects success.
 network_create() {
@@ -22,7 +24,7 @@ ip_of() {
 # hint: network create: the bridge (RTM_NEWLINK, kind "bridge") with the subnet's first address, up; its config in networks/NAME/.
 test_network_create_ls_rm() {
 	network_create mdtone 198.18.1.0/24
-	ip -o addr show dev mdtone | grep -q 'inet 198.18.1.1/24' || fail "the bridge mdtone has not the gateway's address: $(ip -o addr show dev mdtone)"
+	ip -o -4 addr show dev mdtone | grep -q 'inet 198.18.1.1/24' || fail "the bridge mdtone has not the gateway's address: $(ip -o -4 addr show dev mdtone)"
 	ip -o link show dev mdtone | grep -q 'state UP\|,UP' || fail "the bridge mdtone is not up"
 	mydocker network ls
 	expect_status 0
@@ -71,9 +73,9 @@ test_network_create_refuses_what_cannot_be() {
 # hint: The veth: one end into the bridge (IFLA_MASTER), the other into the container's netns (IFLA_NET_NS_PID); init names it eth0, adds the address and the default route.
 test_containers_on_one_network_reach_each_other_and_the_gateway() {
 	network_create mdtone 198.18.1.0/24
-	mydocker run -d --name a --net mdtone test sleep 1000
+	mydocker run -d --name a --net mdtone "${IMAGE[@]}" sleep 1000
 	expect_status 0
-	mydocker run -d --name b -net mdtone test sleep 1000
+	mydocker run -d --name b -net mdtone "${IMAGE[@]}" sleep 1000
 	expect_status 0
 	expect_eq "a's address" 198.18.1.2 "$(ip_of a)"
 	expect_eq "b's address" 198.18.1.3 "$(ip_of b)"
@@ -97,9 +99,9 @@ LOOPBACK,UP"
 test_a_container_on_another_network_cannot_reach_them() {
 	network_create mdtone 198.18.1.0/24
 	network_create mdttwo 198.18.2.0/24
-	mydocker run -d --name a --net mdtone test sleep 1000
+	mydocker run -d --name a --net mdtone "${IMAGE[@]}" sleep 1000
 	expect_status 0
-	mydocker run -d --name c --net mdttwo test sleep 1000
+	mydocker run -d --name c --net mdttwo "${IMAGE[@]}" sleep 1000
 	expect_status 0
 	mydocker exec c ping -c 1 -W 1 198.18.1.2
 	[ "$status" != 0 ] || fail "a container of mdttwo reached one of mdtone"
@@ -111,24 +113,24 @@ test_a_container_on_another_network_cannot_reach_them() {
 # part: 2
 # hint: Without --net the container has only lo, up; --ip asks for one address; ps and exec see the network.
 test_without_net_only_lo_and_with_ip_that_address() {
-	mydocker run --rm test /bin/sh -c 'ls /sys/class/net; ip -o link show lo | grep -o "LOOPBACK,UP"'
+	mydocker run --rm "${IMAGE[@]}" /bin/sh -c 'ls /sys/class/net; ip -o link show lo | grep -o "LOOPBACK,UP"'
 	expect_status 0
 	expect_stdout "lo
 LOOPBACK,UP"
 	network_create mdtone 198.18.1.0/24
-	mydocker run -d --name a --net mdtone --ip 198.18.1.77 test sleep 1000
+	mydocker run -d --name a --net mdtone --ip 198.18.1.77 "${IMAGE[@]}" sleep 1000
 	expect_status 0
 	expect_eq "a's address" 198.18.1.77 "$(ip_of a)"
-	mydocker run -d --name b --net mdtone --ip 198.18.1.77 test sleep 1000
+	mydocker run -d --name b --net mdtone --ip 198.18.1.77 "${IMAGE[@]}" sleep 1000
 	expect_status 125
 	expect_one_error_line "--ip 198.18.1.77: taken by container"
-	mydocker run --rm --net mdtone --ip 198.18.1.1 test true
+	mydocker run --rm --net mdtone --ip 198.18.1.1 "${IMAGE[@]}" true
 	expect_status 125
 	expect_one_error_line "not an address a container can have"
-	mydocker run --rm --ip 198.18.1.9 test true
+	mydocker run --rm --ip 198.18.1.9 "${IMAGE[@]}" true
 	expect_status 125
 	expect_one_error_line "--ip needs --net"
-	mydocker run --rm --net mdtnone test true
+	mydocker run --rm --net mdtnone "${IMAGE[@]}" true
 	expect_status 125
 	expect_one_error_line "no network mdtnone"
 	mydocker rm -f a
@@ -142,14 +144,14 @@ test_a_slash_27_gives_29_addresses_at_once_and_then_is_full() {
 	local i
 	network_create mdtsmall 198.18.3.0/27
 	for i in $(seq 29); do
-		mydocker_bg run -d --net mdtsmall test sleep 1000 >"$T/id.$i" 2>"$T/err.$i" &
+		mydocker_bg run -d --net mdtsmall "${IMAGE[@]}" sleep 1000 >"$T/id.$i" 2>"$T/err.$i" &
 	done
 	wait
 	[ "$(cat "$T"/id.* | grep -c '^[0-9a-f]\{12\}$')" = 29 ] || fail "29 runs did not all start: $(cat "$T"/err.*)"
 	"$MYDOCKER" ps | awk 'NR > 1 { print $NF }' | sort >"$T/addresses"
 	expect_eq "distinct addresses" 29 "$(sort -u "$T/addresses" | wc -l)"
 	expect_eq "the addresses" "$(seq 2 30 | sed 's/^/198.18.3./' | sort)" "$(cat "$T/addresses")"
-	mydocker run -d --net mdtsmall test sleep 1000
+	mydocker run -d --net mdtsmall "${IMAGE[@]}" sleep 1000
 	expect_status 125
 	expect_one_error_line "subnet full"
 	for i in $(seq 29); do "$MYDOCKER" rm -f "$(cat "$T/id.$i")" >/dev/null; done
@@ -161,25 +163,25 @@ test_a_slash_27_gives_29_addresses_at_once_and_then_is_full() {
 # hint: The monitor gives the address back when the container exits; prune gives back those of containers whose mydocker was killed.
 test_addresses_come_back_after_exit_and_after_prune() {
 	network_create mdtone 198.18.1.0/24
-	mydocker run --rm --net mdtone test true
+	mydocker run --rm --net mdtone "${IMAGE[@]}" true
 	expect_status 0
-	mydocker run -d --name a --net mdtone test sleep 1000
+	mydocker run -d --name a --net mdtone "${IMAGE[@]}" sleep 1000
 	expect_status 0
 	expect_eq "the first address, again" 198.18.1.2 "$(ip_of a)"
 	# kill -9 the monitor: its container dies with it; the address stays taken
 	local monitor=$("$MYDOCKER" ps --format json | awk '$1 == "\"monitor_pid\":" { print $2 + 0 }')
 	[ -n "$monitor" ] || fail "no monitor pid in ps --format json"
 	kill -KILL "$monitor"
-	wait_until "the container died with its monitor" sh -c "! pgrep -f 'sleep [1]000'"
+	wait_until "the container died with its monitor" none_running_here 'sleep [1]000'
 	grep -q '^198.18.1.2 ' "$MYDOCKER_ROOT/networks/mdtone/addresses" || fail "the address was given back without prune"
 	mydocker network rm mdtone
 	expect_status 0 # (nobody runs on it any more)
 	network_create mdtone 198.18.1.0/24
-	mydocker run -d --name b --net mdtone test sleep 1000
+	mydocker run -d --name b --net mdtone "${IMAGE[@]}" sleep 1000
 	expect_status 0
 	local id=$(stdout)
 	"$MYDOCKER" ps --format json | awk '$1 == "\"monitor_pid\":" { print $2 + 0 }' | xargs kill -KILL
-	wait_until "the container died with its monitor" sh -c "! pgrep -f 'sleep [1]000'"
+	wait_until "the container died with its monitor" none_running_here 'sleep [1]000'
 	mydocker prune
 	expect_status 0
 	expect_stdout_has "stale address   mdtone:$id"
@@ -196,7 +198,7 @@ test_addresses_come_back_after_exit_and_after_prune() {
 # hint: network rm refuses a network a running container holds an address in.
 test_network_rm_refuses_a_network_in_use() {
 	network_create mdtone 198.18.1.0/24
-	mydocker run -d --name a --net mdtone test sleep 1000
+	mydocker run -d --name a --net mdtone "${IMAGE[@]}" sleep 1000
 	expect_status 0
 	mydocker network rm mdtone
 	expect_status 125

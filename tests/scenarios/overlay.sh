@@ -10,7 +10,7 @@ image_listing() {
 
 # hint: getrandom(2) 6 bytes, as 12 hex digits; sethostname(2) in init.
 test_hostname_is_a_12_digit_id() {
-	container hostname
+	container "${IMAGE[@]}" hostname
 	expect_status 0
 	[[ $(stdout) =~ ^[0-9a-f]{12}$ ]] || fail "expected a 12 hex digit id as the hostname"
 }
@@ -18,15 +18,15 @@ test_hostname_is_a_12_digit_id() {
 # hint: mkdir(2) containers/ID fails with EEXIST if taken: try another id.
 test_each_container_gets_its_own_id() {
 	local first
-	container hostname
+	container "${IMAGE[@]}" hostname
 	first=$(stdout)
-	container hostname
+	container "${IMAGE[@]}" hostname
 	[ "$(stdout)" != "$first" ] || fail "two containers got the same id $first"
 }
 
 # hint: mount("overlay", merged, "overlay", 0, "lowerdir=IMAGE,upperdir=...,workdir=...") on the host, then pivot_root into merged.
 test_root_is_an_overlay_on_the_image() {
-	container /bin/sh -c 'grep " / / " /proc/self/mountinfo'
+	container "${IMAGE[@]}" /bin/sh -c 'grep " / / " /proc/self/mountinfo'
 	expect_status 0
 	expect_stdout_has " - overlay overlay "
 	expect_stdout_has "lowerdir=$MYDOCKER_ROOT/images/test,"
@@ -35,13 +35,13 @@ test_root_is_an_overlay_on_the_image() {
 
 # hint: overlayfs writes to upper/ and records deletions as whiteouts there; the lower dir is never written.
 test_image_is_unchanged_after_writes_and_deletes() {
-	container /bin/true # unpacks the image
+	container "${IMAGE[@]}" /bin/true # unpacks the image
 	image_listing >"$T/image.before"
-	container /bin/sh -c 'echo new >/new-file; echo more >>/etc/passwd; rm /bin/ls; rm -rf /usr/sbin; mkdir /made-here; chmod 600 /etc/group'
+	container "${IMAGE[@]}" /bin/sh -c 'echo new >/new-file; echo more >>/etc/passwd; rm /bin/ls; rm -rf /usr/sbin; mkdir /made-here; chmod 600 /etc/group'
 	expect_status 0
 	image_listing >"$T/image.after"
 	diff "$T/image.before" "$T/image.after" >/dev/null || fail "the image changed: $(diff "$T/image.before" "$T/image.after" | head)"
-	container /bin/sh -c 'ls /new-file 2>&1; ls /bin/ls; grep -c . /etc/passwd'
+	container "${IMAGE[@]}" /bin/sh -c 'ls /new-file 2>&1; ls /bin/ls; grep -c . /etc/passwd'
 	expect_stdout_has "No such file"
 	expect_stdout_has "/bin/ls"
 	expect_stdout_has "1"
@@ -50,7 +50,7 @@ test_image_is_unchanged_after_writes_and_deletes() {
 # hint: The container's files are in containers/ID/upper while it runs.
 test_changes_land_in_the_write_layer() {
 	local id
-	start_container /bin/sh -c 'echo changed >>/etc/passwd; rm /etc/group; echo ready; exec sleep 100'
+	start_container "${IMAGE[@]}" /bin/sh -c 'echo changed >>/etc/passwd; rm /etc/group; echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 	id=$(ls "$MYDOCKER_ROOT/containers")
 	grep -q changed "$MYDOCKER_ROOT/containers/$id/upper/etc/passwd" || fail "no copy-up of /etc/passwd in upper/"
@@ -67,11 +67,11 @@ test_changes_land_in_the_write_layer() {
 # hint: One upper/work/merged per container id.
 test_two_containers_at_once_keep_apart() {
 	local bg1
-	start_container /bin/sh -c 'echo one >/mine; echo ready; exec sleep 100'
+	start_container "${IMAGE[@]}" /bin/sh -c 'echo one >/mine; echo ready; exec sleep 100'
 	bg1=$bg
 	wait_until "the first container says ready" grep -q ready "$T/bg.stdout"
 	cp "$T/bg.stdout" "$T/first.stdout"
-	container /bin/sh -c 'cat /mine 2>&1; echo two >/mine; cat /mine'
+	container "${IMAGE[@]}" /bin/sh -c 'cat /mine 2>&1; echo two >/mine; cat /mine'
 	expect_status 0
 	expect_stdout "cat: can't open '/mine': No such file or directory
 two"
@@ -85,7 +85,7 @@ two"
 
 # hint: workspace_delete(): umount2(merged, MNT_DETACH), then remove containers/ID.
 test_layer_is_removed_after_exit() {
-	mydocker --debug run "${RUN_FLAGS[@]}" -m 64m /bin/sh -c 'dd if=/dev/zero of=/big bs=1M count=8 2>/dev/null'
+	mydocker --debug run -m 64m "${IMAGE[@]}" /bin/sh -c 'dd if=/dev/zero of=/big bs=1M count=8 2>/dev/null'
 	expect_status 0
 	expect_stderr_has "mounted overlay on $MYDOCKER_ROOT/containers/"
 	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "a layer is left: $(ls "$MYDOCKER_ROOT/containers")"
@@ -93,7 +93,7 @@ test_layer_is_removed_after_exit() {
 
 # hint: workspace_delete() on every path out of run_container().
 test_layer_is_removed_after_a_failed_start() {
-	mydocker --debug run "${RUN_FLAGS[@]}" -m 64m /no/such/command
+	mydocker --debug run -m 64m "${IMAGE[@]}" /no/such/command
 	expect_status 127
 	expect_stderr_has "mounted overlay on $MYDOCKER_ROOT/containers/"
 	expect_stderr_has "unmounted and removed $MYDOCKER_ROOT/containers/"
@@ -103,7 +103,7 @@ test_layer_is_removed_after_a_failed_start() {
 test_layer_is_removed_after_sigterm_and_sigint() {
 	local sig
 	for sig in TERM INT; do
-		start_container -m 64m "$PROBE" trap
+		start_container -m 64m "${IMAGE[@]}" "$PROBE" trap
 		wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 		[ -n "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "no layer while running"
 		kill -s "$sig" "$bg"
@@ -120,7 +120,7 @@ test_layer_is_removed_when_init_fails_halfway() {
 	mkdir "$T/bad" && tar -xf "$MYDOCKER_ROOT/images/test.tar" -C "$T/bad"
 	rmdir "$T/bad/dev" && echo not-a-dir >"$T/bad/dev"
 	tar -C "$T/bad" -cf "$MYDOCKER_ROOT/images/baddev.tar" .
-	mydocker --debug run -m 64m --image baddev /bin/true
+	mydocker --debug run -m 64m "${IMAGE_FLAG[@]}" baddev /bin/true
 	expect_status 125
 	expect_stderr_has "mounted overlay on $MYDOCKER_ROOT/containers/"
 	grep -q "^mydocker: mount tmpfs on /dev: Not a directory" "$T/stderr" || fail "init did not fail mounting /dev"

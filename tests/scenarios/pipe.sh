@@ -5,7 +5,7 @@ before ch03-pipe
 
 # hint: Before ch03-pipe, execv(2) does not search PATH.
 test_command_needs_a_full_path() {
-	container sh -c 'echo found'
+	container "${IMAGE[@]}" sh -c 'echo found'
 	expect_status 127
 }
 
@@ -19,14 +19,14 @@ test_arguments_arrive_intact() {
 	big1=$(head -c 100000 /dev/zero | tr '\0' a)
 	big2=$(head -c 100000 /dev/zero | tr '\0' b)
 	"$HELPERS/probe" args "with space" "" "'single'" '"double"' $'two\nlines' '$HOME' '*' "$big1" "$big2" >"$T/expected"
-	container "$PROBE" args "with space" "" "'single'" '"double"' $'two\nlines' '$HOME' '*' "$big1" "$big2"
+	container "${IMAGE[@]}" "$PROBE" args "with space" "" "'single'" '"double"' $'two\nlines' '$HOME' '*' "$big1" "$big2"
 	expect_status 0
 	diff "$T/expected" "$T/stdout" >/dev/null || fail "arguments changed on the way: $(diff "$T/expected" "$T/stdout")"
 }
 
 # hint: dup2(2) the pipe's read end to fd 3 in the child; init reads from INIT_PIPE_FD.
 test_command_is_read_from_fd_3() {
-	mydocker --debug run "${RUN_FLAGS[@]}" sh -c true
+	mydocker --debug run "${IMAGE[@]}" sh -c true
 	expect_status 0
 	expect_stderr_has "=> sent the command to init over the pipe"
 	expect_stderr_has "=> init: read a command of 3 arguments from fd 3"
@@ -34,14 +34,14 @@ test_command_is_read_from_fd_3() {
 
 # hint: look_path(): each directory of PATH, a regular executable file.
 test_command_is_found_on_path() {
-	container sh -c 'echo found'
+	container "${IMAGE[@]}" sh -c 'echo found'
 	expect_status 0
 	expect_stdout found
 }
 
 # hint: Not found in any directory of PATH: 127 with 'executable file not found in $PATH'.
 test_not_found_on_path_exits_127() {
-	container no-such-command-anywhere
+	container "${IMAGE[@]}" no-such-command-anywhere
 	expect_status 127
 	expect_one_error_line 'exec no-such-command-anywhere: executable file not found in $PATH'
 }
@@ -49,7 +49,7 @@ test_not_found_on_path_exits_127() {
 # hint: close_range(3, ~0U, 0) in init, after reading the command.
 test_only_stdio_fds_are_open() {
 	exec 7</etc 8>"$T/extra"
-	container "$PROBE" fds
+	container "${IMAGE[@]}" "$PROBE" fds
 	exec 7<&- 8>&-
 	expect_status 0
 	expect_stdout "0 1 2"
@@ -67,9 +67,8 @@ test_a_command_that_never_arrived_is_a_failed_start() {
 	big=$(head -c 100000 /dev/zero | tr '\0' x)
 	for flags in "" $(at_least ch05-detach-ps-logs && echo -d); do
 		LAST_CMD="strace -f -e inject=$exec_call:signal=KILL:when=1 mydocker run $flags ... /bin/echo <100 kB>"
-		stage_argv run $flags "${RUN_FLAGS[@]}" /bin/echo "$big"
 		timeout -s KILL 60 strace -f -qq -o /dev/null -e trace=$exec_call -e inject=$exec_call:signal=KILL:when=1 \
-			"$MYDOCKER" "${STAGE_ARGV[@]}" </dev/null >"$T/stdout" 2>"$T/stderr"
+			"$MYDOCKER" run $flags "${IMAGE[@]}" /bin/echo "$big" </dev/null >"$T/stdout" 2>"$T/stderr"
 		status=$?
 		expect_status 125
 		expect_stdout ""

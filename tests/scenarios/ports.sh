@@ -6,6 +6,8 @@
 # puts it back as it found it.
 
 since ch06-ports
+# They make links and rules every container shares: one at a time.
+exclusive
 
 # outside_start: the pretend host outside; outside CMD... runs CMD there.
 outside_start() {
@@ -37,7 +39,7 @@ test_a_mapped_port_answers_from_the_host_and_from_outside() {
 	mydocker network create --subnet 198.18.1.0/24 mdtone
 	expect_status 0
 	expect_eq "ip_forward" 1 "$(cat /proc/sys/net/ipv4/ip_forward)"
-	mydocker run -d --name web --net mdtone -p 18080:80 test /bin/sh -c "$WEB"
+	mydocker run -d --name web --net mdtone -p 18080:80 "${IMAGE[@]}" /bin/sh -c "$WEB"
 	expect_status 0
 	wait_until "httpd listens" sh -c "'$MYDOCKER' exec web netstat -ltn | grep -q ':80 '"
 	LAST_CMD="curl http://127.0.0.1:18080/ (on the host)"
@@ -68,7 +70,7 @@ test_a_container_reaches_outside_through_masquerade() {
 	wait_until "the outside's httpd listens" sh -c "nsenter -t $outside_pid -n busybox netstat -ltn | grep -q ':9999 '"
 	mydocker network create --subnet 198.18.1.0/24 mdtone
 	expect_status 0
-	mydocker run --rm --net mdtone test /bin/sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc -w 5 198.19.0.2 9999'
+	mydocker run --rm --net mdtone "${IMAGE[@]}" /bin/sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc -w 5 198.19.0.2 9999'
 	expect_status 0
 	expect_stdout_has from-outside
 	# (httpd -vv logs the client, as [::ffff:ADDRESS]:PORT)
@@ -89,17 +91,17 @@ test_a_port_maps_once_and_the_ruleset_comes_back() {
 	mydocker network create --subnet 198.18.1.0/24 mdtone
 	expect_status 0
 	nft list table ip mydocker >/dev/null || fail "no table ip mydocker"
-	mydocker run -d --name a --net mdtone -p 18081:80 test sleep 1000
+	mydocker run -d --name a --net mdtone -p 18081:80 "${IMAGE[@]}" sleep 1000
 	expect_status 0
-	mydocker run -d --name b --net mdtone -p 18081:80 test sleep 1000
+	mydocker run -d --name b --net mdtone -p 18081:80 "${IMAGE[@]}" sleep 1000
 	expect_status 125
 	expect_one_error_line "port 18081/tcp is mapped already"
-	mydocker run -d --name c --net mdtone -p 18081:80/udp test sleep 1000
+	mydocker run -d --name c --net mdtone -p 18081:80/udp "${IMAGE[@]}" sleep 1000
 	expect_status 0
-	mydocker run --rm --net mdtone -p 70000:80 test true
+	mydocker run --rm --net mdtone -p 70000:80 "${IMAGE[@]}" true
 	expect_status 125
 	expect_one_error_line "invalid -p 70000:80"
-	mydocker run --rm -p 18082:80 test true
+	mydocker run --rm -p 18082:80 "${IMAGE[@]}" true
 	expect_status 125
 	expect_one_error_line "-p needs --net"
 	mydocker rm -f a b c
@@ -116,11 +118,11 @@ test_prune_removes_the_rules_of_a_killed_container() {
 	local forward=$(cat /proc/sys/net/ipv4/ip_forward)
 	mydocker network create --subnet 198.18.1.0/24 mdtone
 	expect_status 0
-	mydocker run -d --name a --net mdtone -p 18083:80 test sleep 1000
+	mydocker run -d --name a --net mdtone -p 18083:80 "${IMAGE[@]}" sleep 1000
 	expect_status 0
 	local id=$(stdout)
 	"$MYDOCKER" ps --format json | awk '$1 == "\"monitor_pid\":" { print $2 + 0 }' | xargs kill -KILL
-	wait_until "the container died with its monitor" sh -c "! pgrep -f 'sleep [1]000'"
+	wait_until "the container died with its monitor" none_running_here 'sleep [1]000'
 	nft list table ip mydocker | grep -q 'dport 18083' || fail "the rule went without prune"
 	mydocker prune --force
 	expect_status 0

@@ -2,13 +2,18 @@
 # cannot catch) leaves behind, found and removed, at several points of
 # start-up; afterwards the host is as before (the harness checks).
 
+# prune looks at every cgroup on the host (and from the networks' stage on
+# every link and rule): another scenario's would be its leftovers. These
+# run alone.
+exclusive
+
 since ch03-run
 
 # A container that exited, even one that was killed, leaves nothing.
 # hint: prune with no finder says 'nothing to prune'.
 test_prune_finds_nothing_after_containers_end() {
-	container /bin/true
-	start_container /bin/sh -c 'echo ready; exec sleep 100'
+	container "${IMAGE[@]}" /bin/true
+	start_container "${IMAGE[@]}" /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 	container_pid
 	kill -KILL "$cpid"
@@ -42,13 +47,13 @@ since ch03-cgroups
 kill_at() {
 	local step=$1 pid
 	shift
-	mydocker_bg --debug run "${RUN_FLAGS[@]}" -m 32m --cpu-shares 512 "$@" /bin/sh -c 'exec sleep 7777' \
+	mydocker_bg --debug run -m 32m --cpu-shares 512 "$@" "${IMAGE[@]}" /bin/sh -c 'exec sleep 7777' \
 		</dev/null >"$T/killed.stdout" 2>"$T/killed.stderr" &
 	pid=$!
 	wait_until "mydocker reached: $step" grep -q -- "$step" "$T/killed.stderr"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
-	wait_until "its container died with it" sh -c "! pgrep -f 'sleep [7]777'"
+	wait_until "its container died with it" none_running_here 'sleep [7]777'
 }
 
 prune_finds_and_removes() {
@@ -77,7 +82,7 @@ test_prune_after_sigkill_at_each_step_of_start_up() {
 # part: 4
 # hint: A cgroup whose owner still runs, or that holds processes, is not a leftover.
 test_prune_leaves_a_running_container_alone() {
-	start_container -m 32m /bin/sh -c 'echo ready; exec sleep 100'
+	start_container -m 32m "${IMAGE[@]}" /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 	mydocker prune --force
 	expect_status 0
@@ -93,11 +98,11 @@ test_prune_leaves_a_running_container_alone() {
 # lab: holds from the start: a prune that finds nothing leaves everything alone; it guards against one that finds too much
 test_prune_leaves_other_cgroups_alone() {
 	local mine
-	mine=$(cgroup_dir_of $$ cpu)/not-mydocker-$$
-	mkdir "$mine" "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name"
+	mine=$(cgroup_dir_of $BASHPID cpu)/not-mydocker-$BASHPID
+	mkdir "$mine" "$(cgroup_dir_of $BASHPID cpu)/mydocker-unknown-name"
 	mydocker prune --force
-	local pruned=$status kept=$([ -d "$mine" ] && [ -d "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name" ] && echo yes)
-	rmdir "$mine" "$(cgroup_dir_of $$ cpu)/mydocker-unknown-name"
+	local pruned=$status kept=$([ -d "$mine" ] && [ -d "$(cgroup_dir_of $BASHPID cpu)/mydocker-unknown-name" ] && echo yes)
+	rmdir "$mine" "$(cgroup_dir_of $BASHPID cpu)/mydocker-unknown-name"
 	expect_eq "prune's exit status" 0 "$pruned"
 	expect_eq "cgroups prune does not own, kept" yes "$kept"
 }
@@ -110,7 +115,7 @@ since ch04-rootfs
 test_prune_after_sigkill_while_unpacking() {
 	local pid
 	mkfifo "$MYDOCKER_ROOT/images/slow.tar"
-	mydocker_bg run --image slow /bin/true </dev/null >/dev/null 2>&1 &
+	mydocker_bg run "${IMAGE_FLAG[@]}" slow /bin/true </dev/null >/dev/null 2>&1 &
 	pid=$!
 	wait_until "the unpacking has started" sh -c "ls -a '$MYDOCKER_ROOT/images' | grep -q '^.slow.unpacking-'"
 	kill -KILL "$pid"
@@ -126,14 +131,14 @@ since ch05-detach-ps-logs
 # hint: A record that says running but whose layer's flock(2) is free belongs to nobody: prune_records().
 test_prune_after_a_killed_monitor() {
 	local monitor
-	mydocker run -d "${RUN_FLAGS[@]}" --name lost -m 32m /bin/sh -c 'exec sleep 7777'
+	mydocker run -d --name lost -m 32m "${IMAGE[@]}" /bin/sh -c 'exec sleep 7777'
 	expect_status 0
 	monitor=$("$MYDOCKER" ps --format json | awk '$1 == "\"monitor_pid\":" { print $2 + 0 }')
 	kill -KILL "$monitor"
-	wait_until "its container died with it" sh -c "! pgrep -f 'sleep [7]777'"
+	wait_until "its container died with it" none_running_here 'sleep [7]777'
 	prune_finds_and_removes "a killed monitor"
 	mydocker ps -a
 	! grep -q lost "$T/stdout" || fail "the stale record is still listed"
-	mydocker run -d "${RUN_FLAGS[@]}" --name lost /bin/true
+	mydocker run -d --name lost "${IMAGE[@]}" /bin/true
 	expect_status 0
 }

@@ -6,7 +6,7 @@ since ch04-rootfs
 
 # hint: Unpack images/NAME.tar once, and pivot_root(2) into it.
 test_root_is_the_image() {
-	container /bin/sh -c 'ls /; readlink /bin/sh; cat /etc/passwd'
+	container "${IMAGE[@]}" /bin/sh -c 'ls /; readlink /bin/sh; cat /etc/passwd'
 	expect_status 0
 	expect_stdout_has "linuxrc"
 	expect_stdout_has "/bin/busybox"
@@ -15,7 +15,7 @@ test_root_is_the_image() {
 
 # hint: After pivot_root, unmount the old root (MNT_DETACH) and remove its directory.
 test_host_files_are_not_visible() {
-	container /bin/sh -c "ls '$T' /work /home /etc/os-release 2>&1; cat /proc/self/mountinfo"
+	container "${IMAGE[@]}" /bin/sh -c "ls '$T' /work /home /etc/os-release 2>&1; cat /proc/self/mountinfo"
 	expect_status 0
 	! grep -q "^$T" "$T/stdout" || fail "the host's $T is visible in the container"
 	! grep -q "pivot_root\|/sys/fs/cgroup\|/etc/os-release$" "$T/stdout" || fail "host mounts or files are visible"
@@ -26,7 +26,7 @@ test_host_files_are_not_visible() {
 
 # hint: rmdir(2) put_old once it is unmounted.
 test_old_root_is_removed() {
-	container /bin/sh -c 'ls -a / | grep pivot_root; true'
+	container "${IMAGE[@]}" /bin/sh -c 'ls -a / | grep pivot_root; true'
 	expect_status 0
 	expect_stdout ""
 	[ -z "$(ls -A "$MYDOCKER_ROOT/images/test" | grep pivot_root)" ] || fail "a .pivot_root dir was left in the image"
@@ -34,7 +34,7 @@ test_old_root_is_removed() {
 
 # hint: A tmpfs on /dev, mknod(2) the six devices (chmod after: the umask), the /dev/fd links, devpts with newinstance, /dev/shm.
 test_dev_nodes_are_usable() {
-	container /bin/sh -c '
+	container "${IMAGE[@]}" /bin/sh -c '
 		echo discarded >/dev/null && echo null-ok
 		[ "$(head -c 3 /dev/zero | od -An -tx1 | tr -d " ")" = 000000 ] && echo zero-ok
 		[ "$(head -c 16 /dev/urandom | wc -c)" = 16 ] && echo urandom-ok
@@ -62,7 +62,7 @@ shm-ok"
 # can be opened (defaults.sh tries a node the container makes itself).
 # hint: sysfs read-only; /dev nodev, with each device a bind mount of its own that keeps dev; / nodev.
 test_proc_sys_and_dev_mount_flags() {
-	container /bin/sh -c "for d in /proc /sys /dev/shm /dev /dev/null /dev/tty /; do echo \"\$d \$($PROBE mountflags \$d)\"; done
+	container "${IMAGE[@]}" /bin/sh -c "for d in /proc /sys /dev/shm /dev /dev/null /dev/tty /; do echo \"\$d \$($PROBE mountflags \$d)\"; done
 		touch /sys/x 2>/dev/null || echo sys-read-only"
 	expect_status 0
 	expect_stdout "/proc rw nosuid nodev noexec
@@ -77,7 +77,7 @@ sys-read-only"
 
 # hint: cap_drop_bound(3) for all but docker's 14, then cap_set_proc(3) with permitted and effective; inheritable empty.
 test_capabilities_are_docker_s_default() {
-	container /bin/sh -c 'grep ^Cap /proc/1/status'
+	container "${IMAGE[@]}" /bin/sh -c 'grep ^Cap /proc/1/status'
 	expect_status 0
 	expect_stdout "CapInh:	0000000000000000
 CapPrm:	00000000a80425fb
@@ -88,7 +88,7 @@ CapAmb:	0000000000000000"
 
 # hint: CAP_SYS_ADMIN is not among the 14: drop capabilities after the mounts.
 test_mount_is_refused_inside() {
-	container /bin/sh -c 'mount -t tmpfs none /tmp 2>&1 && echo mounted; grep -c " /tmp " /proc/self/mountinfo; true'
+	container "${IMAGE[@]}" /bin/sh -c 'mount -t tmpfs none /tmp 2>&1 && echo mounted; grep -c " /tmp " /proc/self/mountinfo; true'
 	expect_status 0
 	expect_stdout "mount: permission denied (are you root?)
 0"
@@ -98,7 +98,7 @@ test_mount_is_refused_inside() {
 # hint: sethostname(2) needs CAP_SYS_ADMIN too.
 test_hostname_cannot_be_changed_inside() {
 	local before=$(hostname)
-	container /bin/sh -c 'hostname changed-inside 2>&1; hostname'
+	container "${IMAGE[@]}" /bin/sh -c 'hostname changed-inside 2>&1; hostname'
 	expect_status 0
 	expect_stdout_has "Operation not permitted"
 	expect_eq "host's hostname" "$before" "$(hostname)"
@@ -106,17 +106,17 @@ test_hostname_cannot_be_changed_inside() {
 
 # hint: Unpack into a temp dir and rename(2) it into place; skip when images/NAME/ exists; debug 'unpacked image NAME'.
 test_image_is_unpacked_once() {
-	mydocker --debug run "${RUN_FLAGS[@]}" /bin/true
+	mydocker --debug run "${IMAGE[@]}" /bin/true
 	expect_status 0
 	expect_stderr_has "unpacked image test"
-	mydocker --debug run "${RUN_FLAGS[@]}" /bin/true
+	mydocker --debug run "${IMAGE[@]}" /bin/true
 	expect_status 0
 	! grep -q "unpacked image" "$T/stderr" || fail "the image was unpacked a second time"
 }
 
 # hint: access(2) images/NAME.tar before anything else: one line, 125.
 test_missing_image_exits_125() {
-	mydocker run --image nosuch /bin/true
+	mydocker run "${IMAGE_FLAG[@]}" nosuch /bin/true
 	expect_status 125
 	expect_one_error_line "image nosuch not found"
 	[ ! -e "$MYDOCKER_ROOT/images/nosuch" ] || fail "a missing image left a directory"
@@ -125,7 +125,7 @@ test_missing_image_exits_125() {
 # hint: tar failed: remove the temp dir, say the image is broken, 125.
 test_broken_image_exits_125_and_leaves_nothing() {
 	head -c 5000 /dev/urandom >"$MYDOCKER_ROOT/images/broken.tar"
-	mydocker run --image broken /bin/true
+	mydocker run "${IMAGE_FLAG[@]}" broken /bin/true
 	expect_status 125
 	expect_one_error_line "image broken is broken"
 	[ -z "$(ls -A "$MYDOCKER_ROOT/images" | grep -v '^busybox.tar$\|^test.tar$\|^broken.tar$\|\.json$')" ] ||
@@ -138,7 +138,7 @@ before ch05-stop-env
 
 # hint: --image defaults to busybox.
 test_default_image_is_busybox() {
-	mydocker run /bin/sh -c 'ls /usr/bin/probe 2>/dev/null || echo no-probe; readlink /bin/sh'
+	mydocker run "${IMAGE[@]}" /bin/sh -c 'ls /usr/bin/probe 2>/dev/null || echo no-probe; readlink /bin/sh'
 	expect_status 0
 	expect_stdout "no-probe
 /bin/busybox"
@@ -174,10 +174,10 @@ before ch04-overlay
 # into the image, so the next container starts from its leftovers.
 # hint: In ch04-rootfs the container's root is the image directory itself (the next stage fixes that).
 test_writes_go_into_the_image() {
-	container /bin/sh -c 'echo left-behind >/written-by-a-container'
+	container "${IMAGE[@]}" /bin/sh -c 'echo left-behind >/written-by-a-container'
 	expect_status 0
 	[ "$(cat "$MYDOCKER_ROOT/images/test/written-by-a-container")" = left-behind ] ||
 		fail "expected the file in the image directory"
-	container /bin/cat /written-by-a-container
+	container "${IMAGE[@]}" /bin/cat /written-by-a-container
 	expect_stdout left-behind
 }

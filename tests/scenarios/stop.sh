@@ -15,7 +15,7 @@ TRAPS_TERM='trap "exit 0" TERM; sleep 1000 & wait'
 # part: 2
 # hint: pidfd_send_signal(2) SIGTERM on a pidfd of PID 1; poll(2) the pidfd until it exits; then wait for the monitor to write the record.
 test_stop_of_a_container_that_traps_term_exits_0_at_once() {
-	mydocker run -d --name trapper test /bin/sh -c "$TRAPS_TERM"
+	mydocker run -d --name trapper "${IMAGE[@]}" /bin/sh -c "$TRAPS_TERM"
 	expect_status 0
 	local start=$(date +%s%N)
 	mydocker stop trapper
@@ -33,7 +33,7 @@ test_stop_of_a_container_that_traps_term_exits_0_at_once() {
 # part: 2
 # hint: After -t SECONDS, SIGKILL: the one signal PID 1 cannot ignore from outside; exit 137.
 test_stop_kills_a_container_that_ignores_term_after_the_timeout() {
-	mydocker run -d --name ignorer test /bin/sh -c 'sleep 1000 & wait'
+	mydocker run -d --name ignorer "${IMAGE[@]}" /bin/sh -c 'sleep 1000 & wait'
 	expect_status 0
 	local start=$(date +%s%N)
 	mydocker stop -t 1 ignorer
@@ -54,7 +54,7 @@ test_stop_kills_a_container_that_ignores_term_after_the_timeout() {
 test_stop_ten_containers_at_once() {
 	local i names=()
 	for i in $(seq 10); do
-		mydocker run -d --name c$i test /bin/sh -c 'sleep 1000 & wait'
+		mydocker run -d --name c$i "${IMAGE[@]}" /bin/sh -c 'sleep 1000 & wait'
 		expect_status 0
 		names+=(c$i)
 	done
@@ -74,7 +74,7 @@ test_stop_ten_containers_at_once() {
 # part: 2
 # hint: Stopping an exited container does nothing and succeeds; a name that is no container is 125.
 test_stop_of_an_exited_or_unknown_container() {
-	mydocker run -d --name done test /bin/true
+	mydocker run -d --name done "${IMAGE[@]}" /bin/true
 	expect_status 0
 	wait_until "container done has exited" sh -c "'$MYDOCKER' ps -a | grep -q 'done .*exited (0)'"
 	mydocker stop done
@@ -94,7 +94,7 @@ test_stop_of_an_exited_or_unknown_container() {
 # part: 2
 # hint: rm refuses a running container and says to stop it; after stop, rm frees the name.
 test_stop_then_rm_frees_the_name() {
-	mydocker run -d --name web test /bin/sh -c "$TRAPS_TERM"
+	mydocker run -d --name web "${IMAGE[@]}" /bin/sh -c "$TRAPS_TERM"
 	expect_status 0
 	mydocker rm web
 	expect_status 125
@@ -103,7 +103,7 @@ test_stop_then_rm_frees_the_name() {
 	expect_status 0
 	mydocker rm web
 	expect_status 0
-	mydocker run -d --name web test /bin/sh -c "$TRAPS_TERM"
+	mydocker run -d --name web "${IMAGE[@]}" /bin/sh -c "$TRAPS_TERM"
 	expect_status 0
 	mydocker stop web
 	mydocker rm web
@@ -113,7 +113,7 @@ test_stop_then_rm_frees_the_name() {
 # part: 2
 # hint: The foreground run waits for its container as always; stop signals the container, not run.
 test_a_foreground_container_is_stopped_from_elsewhere() {
-	start_container --name fg /bin/sh -c "echo started; $TRAPS_TERM"
+	start_container --name fg "${IMAGE[@]}" /bin/sh -c "echo started; $TRAPS_TERM"
 	wait_until "the container has started" grep -q started "$T/bg.stdout"
 	mydocker stop fg
 	expect_status 0

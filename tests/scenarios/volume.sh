@@ -5,7 +5,7 @@ since ch04-volume
 # hint: In init, before pivot_root: mount(HOST, ROOT/CONTAINER, NULL, MS_BIND | MS_REC, NULL).
 test_volume_is_read_write() {
 	mkdir "$T/vol" && echo from-host >"$T/vol/host-file"
-	container -v "$T/vol:/data" /bin/sh -c 'cat /data/host-file; echo from-container >/data/container-file'
+	container -v "$T/vol:/data" "${IMAGE[@]}" /bin/sh -c 'cat /data/host-file; echo from-container >/data/container-file'
 	expect_status 0
 	expect_stdout from-host
 	expect_eq "the file the container wrote" from-container "$(cat "$T/vol/container-file")"
@@ -14,7 +14,7 @@ test_volume_is_read_write() {
 # hint: :ro needs a second call: mount_setattr(2) with MOUNT_ATTR_RDONLY (or a bind remount with MS_RDONLY).
 test_read_only_volume_refuses_writes() {
 	mkdir "$T/vol" && echo from-host >"$T/vol/host-file"
-	container -v "$T/vol:/data:ro" /bin/sh -c 'cat /data/host-file; echo x >/data/new 2>&1; rm /data/host-file 2>&1; true'
+	container -v "$T/vol:/data:ro" "${IMAGE[@]}" /bin/sh -c 'cat /data/host-file; echo x >/data/new 2>&1; rm /data/host-file 2>&1; true'
 	expect_status 0
 	expect_stdout_has from-host
 	expect_stdout_has "Read-only file system"
@@ -29,7 +29,7 @@ test_volume_is_nosuid_and_nodev_all_the_way_down() {
 	mkdir -p "$T/vol/below"
 	mount -t tmpfs -o size=1m mydocker-test "$T/vol/below" || fail "cannot mount a tmpfs below the volume"
 	trap "umount $T/vol/below" EXIT
-	container -v "$T/vol:/data" -v "$T/vol:/ro-data:ro" /bin/sh -c "
+	container -v "$T/vol:/data" -v "$T/vol:/ro-data:ro" "${IMAGE[@]}" /bin/sh -c "
 		for d in /data /data/below /ro-data /ro-data/below; do echo \"\$d \$($PROBE mountflags \$d)\"; done
 		mknod /data/null c 1 3 && echo made-a-node && echo x >/data/null"
 	expect_status 1
@@ -43,7 +43,7 @@ made-a-node"
 
 # hint: -v repeats; :rw is the default; make missing mount points inside the root.
 test_rw_mode_and_several_volumes() {
-	container -v "$T/a:/a:rw" -v "$T/b:/deep/down/b" /bin/sh -c 'echo 1 >/a/f && echo 2 >/deep/down/b/f'
+	container -v "$T/a:/a:rw" -v "$T/b:/deep/down/b" "${IMAGE[@]}" /bin/sh -c 'echo 1 >/a/f && echo 2 >/deep/down/b/f'
 	expect_status 0
 	expect_eq "volume a" 1 "$(cat "$T/a/f")"
 	expect_eq "volume b" 2 "$(cat "$T/b/f")"
@@ -51,14 +51,14 @@ test_rw_mode_and_several_volumes() {
 
 # hint: mkdir -p the host directory, as docker does, once every volume is checked.
 test_missing_host_dir_is_created() {
-	container -v "$T/not/yet/there:/data" /bin/true
+	container -v "$T/not/yet/there:/data" "${IMAGE[@]}" /bin/true
 	expect_status 0
 	[ -d "$T/not/yet/there" ] || fail "the host directory was not created"
 }
 
 # hint: The volume is a bind mount: its files are the host's; the layer goes, they stay.
 test_volume_data_outlives_the_container_and_its_layer() {
-	container -v "$T/vol:/data" /bin/sh -c 'echo kept >/data/f'
+	container -v "$T/vol:/data" "${IMAGE[@]}" /bin/sh -c 'echo kept >/data/f'
 	expect_status 0
 	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "the layer was not removed"
 	expect_eq "the volume's file after the container" kept "$(cat "$T/vol/f")"
@@ -66,7 +66,7 @@ test_volume_data_outlives_the_container_and_its_layer() {
 
 # hint: Mount volumes in init, in the container's own mount namespace, not on the host.
 test_volume_mount_is_not_on_the_host() {
-	start_container -v "$T/vol:/data" /bin/sh -c 'echo ready; exec sleep 100'
+	start_container -v "$T/vol:/data" "${IMAGE[@]}" /bin/sh -c 'echo ready; exec sleep 100'
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 	! grep -q " $T/vol \| /data " /proc/self/mountinfo || fail "the volume shows in the host's mount table"
 	grep -q " $T/root/containers/[0-9a-f]*/merged " /proc/self/mountinfo || fail "no overlay on the host"
@@ -82,7 +82,7 @@ test_volume_over_an_image_symlink_stays_inside() {
 	mkdir "$T/img" && tar -xf "$MYDOCKER_ROOT/images/test.tar" -C "$T/img"
 	ln -s /etc "$T/img/linked-etc"
 	tar -C "$T/img" -cf "$MYDOCKER_ROOT/images/links.tar" .
-	mydocker run --image links -v "$T/vol:/linked-etc/mydocker-test-vol" /bin/sh -c 'ls -d /etc/mydocker-test-vol'
+	mydocker run -v "$T/vol:/linked-etc/mydocker-test-vol" "${IMAGE_FLAG[@]}" links /bin/sh -c 'ls -d /etc/mydocker-test-vol'
 	expect_status 0
 	expect_stdout /etc/mydocker-test-vol
 	[ ! -e /etc/mydocker-test-vol ] || { rmdir /etc/mydocker-test-vol; fail "the volume went to the host's /etc"; }
@@ -93,7 +93,7 @@ test_symlink_out_of_the_root_is_refused() {
 	mkdir "$T/img" && tar -xf "$MYDOCKER_ROOT/images/test.tar" -C "$T/img"
 	ln -s ../../../../../../../../tmp "$T/img/escape"
 	tar -C "$T/img" -cf "$MYDOCKER_ROOT/images/escape.tar" .
-	mydocker run --image escape -v "$T/never:/escape/x" /bin/true
+	mydocker run -v "$T/never:/escape/x" "${IMAGE_FLAG[@]}" escape /bin/true
 	expect_status 125
 	expect_one_error_line "leads out of the container's root"
 	[ ! -e "$T/never" ] || fail "the host directory was created for a refused volume"
@@ -105,7 +105,7 @@ test_bad_volume_specs_are_refused() {
 	for spec in "relative:/data" "$T/never:relative" "$T/never" "$T/never:/data:xx" \
 		"$T/never:/data:ro:more" ":/data" "$T/never:" "$T/never:/" "$T/never:/../etc" \
 		"$T/never:/a/../../etc" "$T/never::/data"; do
-		container -v "$spec" /bin/true
+		container -v "$spec" "${IMAGE[@]}" /bin/true
 		expect_status 125
 		expect_one_error_line "invalid volume"
 	done
@@ -114,7 +114,7 @@ test_bad_volume_specs_are_refused() {
 
 # start_for_commit CMD: a container that runs CMD, prints its id and waits
 start_for_commit() {
-	start_container "$@" /bin/sh -c "$COMMIT_SETUP; hostname; echo ready; exec sleep 100"
+	start_container "$@" "${IMAGE[@]}" /bin/sh -c "$COMMIT_SETUP; hostname; echo ready; exec sleep 100"
 	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
 	id=$(head -n 1 "$T/bg.stdout")
 }
@@ -134,7 +134,7 @@ test_commit_round_trip() {
 	expect_stdout "$MYDOCKER_ROOT/images/snapshot.tar"
 	stop_for_commit
 	tar -tf "$MYDOCKER_ROOT/images/snapshot.tar" | grep -qx './bin/busybox' || fail "not a plain root tar"
-	mydocker run --image snapshot /bin/sh -c 'cat /committed-file; ls /bin/ls 2>&1; true'
+	mydocker run "${IMAGE_FLAG[@]}" snapshot /bin/sh -c 'cat /committed-file; ls /bin/ls 2>&1; true'
 	expect_status 0
 	expect_stdout_has saved
 	expect_stdout_has "No such file"
