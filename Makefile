@@ -40,7 +40,7 @@ COMMON_OBJS := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
 # an archive: a stage links only the helpers it uses (and their libraries)
 COMMON_LIB := build/common/libcommon.a
 
-.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff steps check-steps check-claims lint clean deps install-image check-host clean-host lab test-lab lab-reset lab-notes handout grade bench
+.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff steps check-steps check-claims check-shape lint clean deps install-image check-host clean-host lab test-lab lab-reset lab-notes handout grade bench
 .DEFAULT_GOAL := all
 
 all: $(STAGES:%=%/mydocker) $(if $(IMAGE_STAGES),install-image)
@@ -93,12 +93,18 @@ diff:
 steps:
 	@mkdir -p notes/steps
 	@prev=-; for s in $(STAGES); do tools/make-step $$prev $$s > notes/steps/$$s.diff; prev=$$s; done
-	@echo "wrote notes/steps/*.diff"
+	@echo "wrote notes/steps/*.diff; each step adds and removes (a step is one idea, ~600 lines at most):"
+	@tools/check-shape --sizes $(STAGES)
 
 # Fails when a committed step is not what the sources make: run make steps,
 # and read the change to the lesson before committing it.
 check-steps:
 	@tools/check-steps $(STAGES)
+
+# Fails when a step is more than one idea's size, when the files of a stage
+# call each other in a circle, or when a function does not fit on a screen.
+check-shape:
+	@tools/check-shape $(STAGES)
 
 # Fails when a step changes a file that its notes' step table does not name
 # (a fix that missed a later copy shows up so), or names one it leaves alone.

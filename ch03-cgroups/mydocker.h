@@ -28,7 +28,7 @@ struct run_options {
 };
 
 /* A usage error (an unknown flag, no command) is shown with the usage; a
- * bad value (-m abc) with one line saying what is wrong with it. */
+ * bad value with one line saying what is wrong with it. */
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_USAGE_ERROR, PARSE_VALUE_ERROR };
 
 /* options.c: the flags of `mydocker run`. */
@@ -37,6 +37,17 @@ void print_run_usage(FILE *out);
 
 /* container.c: the parent's side (the book's Run and NewParentProcess). */
 int run_container(const struct run_options *opts);
+
+/* process.c: what mydocker does with the processes it starts: signals
+ * passed on, stdin, process group, terminal, the wait for the exit. */
+void handle_signals(void);
+void forward_signals_to(pid_t pid);
+int signal_before_start(void);
+void stdin_from_dev_null(void);
+void leave_our_process_group(bool tty);
+void take_terminal(void);
+int wait_for_exit(pid_t pid);
+bool mydocker_runs_as(long pid);
 
 /* init.c: the child's side (the book's RunContainerInitProcess). */
 int init_container(char **command);
@@ -48,18 +59,22 @@ int init_container(char **command);
 int require_root(void);
 int command_flags(int argc, char **argv, const struct flag *flags, void (*usage)(FILE *), int *code);
 
-/* check.c: mydocker check, what this host lacks; each check says ok or
- * FAIL with check_report(). A failure that the check covers ends its
- * message with CHECK_HINT. */
+/* check.c: mydocker check, what this host lacks. A failure that a check
+ * covers ends its message with CHECK_HINT. */
 int check_command(int argc, char **argv);
-void check_report(const char *item, bool ok, const char *detail, const char *fix);
 #define CHECK_HINT " ('mydocker check' tells what this host lacks)"
 
-/* prune.c: mydocker prune, what crashed containers left behind; each
- * finder reports what it finds with prune_leftover(). */
+/* prune.c: mydocker prune, what crashed containers left behind. */
 int prune_command(int argc, char **argv);
+
+/* report.c: what check and prune find, one line per item: each check says
+ * ok or FAIL with check_report(); each finder of leftovers calls
+ * prune_leftover(), which with --force removes what it found. */
+void check_report(const char *item, bool ok, const char *detail, const char *fix);
+int check_summary(void);
+void prune_begin(bool force);
 void prune_leftover(const char *what, const char *path, const char *why, int (*remove)(const char *));
-bool mydocker_runs_as(long pid);
+int prune_summary(void);
 
 /* cgroups.c: the cgroup manager (the book's CgroupManager). One subsystem
  * per resource; on cgroup v1 each has its own hierarchy and directory, on
@@ -94,7 +109,8 @@ void check_cgroups(void);
 void prune_cgroups(void);
 
 /* cgroup_paths.c: where the hierarchies are mounted and where we are in
- * them, from the text of /proc/self/mountinfo and /proc/self/cgroup. */
+ * them, from the text of /proc/self/mountinfo and /proc/self/cgroup; and
+ * a value written to a file of a cgroup, said on failure. */
 struct cgroup_mount {
 	int version;           /* 1 or 2 */
 	char point[PATH_MAX];  /* where it is mounted */
@@ -102,6 +118,7 @@ struct cgroup_mount {
 };
 int find_cgroup_mount(const char *mountinfo, const char *controller, struct cgroup_mount *out);
 int find_own_cgroup(const char *self_cgroup, const char *controller, char *path, size_t size);
+int cgroup_write(const char *dir, const char *file, const char *value);
 
 /* The subsystems (the book's Subsystem interface): memory.c, cpu.c, cpuset.c. */
 struct subsystem {
@@ -113,7 +130,6 @@ struct subsystem {
 extern const struct subsystem memory_subsystem, cpu_subsystem, cpuset_subsystem;
 extern const struct subsystem *const subsystems[N_SUBSYSTEMS];
 
-int cgroup_write(const char *dir, const char *file, const char *value);
 uint64_t memory_oom_kills(const char *dir, int version);
 uint64_t cpu_shares_to_weight(uint64_t shares);
 

@@ -2,8 +2,9 @@
  * their mydocker could not clean up (kill -9, a crash, a reboot): lists it,
  * and with --force removes it. It touches only what mydocker makes and
  * nobody looks after any more. Each kind of leftover is found by a
- * function next to the code that makes and removes it, and prune_command()
- * calls each, a line per kind. */
+ * function next to the code that makes and removes it, which says what it
+ * finds with prune_leftover() (report.c), and prune_command() calls each, a
+ * line per kind. */
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,42 +12,6 @@
 
 #include "common.h"
 #include "mydocker.h"
-
-static bool force;
-static int found, failed;
-
-/* One leftover, as a finder reports it: say what it is, and with --force
- * remove it. */
-void prune_leftover(const char *what, const char *path, const char *why, int (*remove)(const char *))
-{
-	found++;
-	if (!force) {
-		printf("stale %-9s %s (%s)\n", what, path, why);
-		return;
-	}
-	if (remove(path) < 0) {
-		error_errno("remove %s %s", what, path);
-		failed++;
-		return;
-	}
-	printf("removed %-7s %s\n", what, path);
-}
-
-/* Is pid a running mydocker? A leftover named after the pid of the
- * mydocker that made it is stale once that pid is not one. (A pid may
- * since belong to another program.) */
-bool mydocker_runs_as(long pid)
-{
-	char exe[64], target[PATH_MAX];
-	ssize_t n;
-
-	snprintf(exe, sizeof exe, "/proc/%ld/exe", pid);
-	n = readlink(exe, target, sizeof target - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return strcmp(strrchr(target, '/') ? strrchr(target, '/') + 1 : target, "mydocker") == 0;
-}
 
 static void print_prune_usage(FILE *out)
 {
@@ -59,6 +24,7 @@ static void print_prune_usage(FILE *out)
 
 int prune_command(int argc, char **argv)
 {
+	bool force = false;
 	const struct flag flags[] = { { "--force", 'f', &force, NULL }, { NULL, 0, NULL, NULL } };
 	int code, i = command_flags(argc, argv, flags, print_prune_usage, &code);
 
@@ -71,11 +37,7 @@ int prune_command(int argc, char **argv)
 	}
 	if (require_root() < 0)
 		return EXIT_MYDOCKER;
+	prune_begin(force);
 	prune_cgroups();
-	if (found == 0)
-		printf("nothing to prune\n");
-	else if (!force)
-		printf("%d leftover%s: mydocker prune --force removes %s\n", found, found > 1 ? "s" : "",
-		       found > 1 ? "them" : "it");
-	return failed ? EXIT_MYDOCKER : 0;
+	return prune_summary();
 }

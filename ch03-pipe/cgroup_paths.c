@@ -1,10 +1,12 @@
-/* cgroup_paths.c: finding cgroups. A cgroup is a directory in a cgroup
- * filesystem; /proc/self/mountinfo says where each hierarchy is mounted,
- * and /proc/self/cgroup says which cgroup of each hierarchy we are in
- * (cgroups(7), proc(5)). These functions read the text of those two files,
- * so the tests can give them samples from v1, v2 and hybrid hosts. */
+/* cgroup_paths.c: finding cgroups, and writing to them. A cgroup is a
+ * directory in a cgroup filesystem; /proc/self/mountinfo says where each
+ * hierarchy is mounted, and /proc/self/cgroup says which cgroup of each
+ * hierarchy we are in (cgroups(7), proc(5)). These functions read the text
+ * of those two files, so the tests can give them samples from v1, v2 and
+ * hybrid hosts; cgroup_write() is how every subsystem sets a value. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -120,4 +122,17 @@ int find_own_cgroup(const char *self_cgroup, const char *controller, char *path,
 	}
 	errno = ENOENT;
 	return -1;
+}
+
+/* Writes one value into one cgroup file, saying which on failure. */
+int cgroup_write(const char *dir, const char *file, const char *value)
+{
+	char path[PATH_MAX];
+
+	if (path_join(path, sizeof path, dir, file) < 0 || write_file(path, value) < 0) {
+		error_errno("write %s to %s/%s", value, dir, file);
+		return -1;
+	}
+	debug("cgroup: wrote %s to %s", value, path);
+	return 0;
 }

@@ -67,19 +67,6 @@ bool cgroup_in_use(const struct cgroup *cg)
 	return false;
 }
 
-/* Writes one value into one cgroup file, saying which on failure. */
-int cgroup_write(const char *dir, const char *file, const char *value)
-{
-	char path[PATH_MAX];
-
-	if (path_join(path, sizeof path, dir, file) < 0 || write_file(path, value) < 0) {
-		error_errno("write %s to %s/%s", value, dir, file);
-		return -1;
-	}
-	debug("cgroup: wrote %s to %s", value, path);
-	return 0;
-}
-
 static int uses_v1(const char *mountinfo)
 {
 	struct cgroup_mount m;

@@ -102,7 +102,7 @@ static int look_path(const char *name, char *path, size_t size)
 }
 
 /* The book's syscall.Exec: the command replaces init and keeps PID 1. */
-static void exec_command(char **command)
+static void replace_init(char **command)
 {
 	char path[PATH_MAX];
 
@@ -127,6 +127,6 @@ int init_container(void)
 	make_mounts_private();
 	mount_proc();
 	reset_signals();
-	exec_command(config.argv);
+	replace_init(config.argv);
 	return EXIT_MYDOCKER; /* not reached */
 }

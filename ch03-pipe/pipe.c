@@ -109,20 +109,10 @@ int decode_init_config(const char *msg, size_t len, struct init_config *config)
 /* Parent: writes the whole message, then closes, so init sees end-of-file. */
 int send_init_config(int fd, const struct init_config *config)
 {
-	size_t len, done = 0;
+	size_t len;
 	char *msg = encode_init_config(config, &len);
-	int ret = -1;
+	int ret = msg ? write_all(fd, msg, len) : -1;
 
-	while (msg && done < len) {
-		ssize_t n = write(fd, msg + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		done += (size_t)n;
-	}
-	ret = msg ? 0 : -1;
-out:
 	free(msg);
 	close(fd);
 	return ret;

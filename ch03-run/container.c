@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -28,33 +27,6 @@ struct child_args {
 	int go_fd;        /* read end of the pipe on which we say "go" */
 	int our_fd;       /* its write end, ours: the child closes its copy */
 };
-
-static pid_t container_pid;               /* once the child exists */
-static volatile sig_atomic_t stop_signal; /* a signal that came before */
-
-static void forward_signal(int sig)
-{
-	if (container_pid > 0)
-		kill(container_pid, sig);
-	else
-		stop_signal = sig;
-}
-
-/* SIGINT (Ctrl-C), SIGTERM (kill) and SIGHUP (terminal closed) are meant
- * for the container, so pass them on to its PID 1. No SA_RESTART: waitpid()
- * returns EINTR and we go back to waiting. A write to a pipe whose reader
- * has died fails with EPIPE instead of killing us (init resets all of this
- * to the defaults before the container's command runs). */
-static void handle_signals(void)
-{
-	struct sigaction sa = { .sa_handler = forward_signal };
-	int signals[] = { SIGINT, SIGTERM, SIGHUP };
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
-		sigaction(signals[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* mydocker [--debug] init -- COMMAND [ARG...] */
 static char **build_init_argv(char **command)
@@ -87,46 +59,6 @@ static int wait_for_go(int fd)
 	while (n < 0 && errno == EINTR);
 	close(fd);
 	return n == 1 ? 0 : -1;
-}
-
-static void stdin_from_dev_null(void)
-{
-	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
-		die_errno(EXIT_MYDOCKER, "open /dev/null as stdin");
-	close(fd);
-}
-
-/* The container's signals stay inside it: kill(2) with pid 0 or -PGRP
- * signals a whole process group, and a container left in mydocker's group
- * (and its caller's) could kill them with `kill -9 0`. Without -t, the
- * container gets a session of its own, setsid(2), which also has no
- * controlling terminal; with -t, only a process group, setpgid(2). */
-static void leave_our_process_group(bool tty)
-{
-	if ((tty ? setpgid(0, 0) : setsid()) < 0)
-		die_errno(EXIT_MYDOCKER, "give the container a process group of its own");
-}
-
-/* With -t on a terminal, make the container's process group the terminal's
- * foreground one (credentials(7), tcsetpgrp(3)): Ctrl-C then reaches the
- * container's processes, not mydocker, and a shell in it can hand the
- * terminal back to a process group it can see when it exits. */
-static void take_terminal(void)
-{
-	sigset_t ttou, old;
-
-	if (!isatty(STDIN_FILENO))
-		return;
-	/* We are leaving the foreground group, and a background process that
-	 * calls tcsetpgrp() gets SIGTTOU (which stops it) unless blocked. */
-	sigemptyset(&ttou);
-	sigaddset(&ttou, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &ttou, &old);
-	if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
-		die_errno(EXIT_MYDOCKER, "make the container the terminal's foreground");
-	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Runs in the child, already inside the new namespaces, until it execs. */
@@ -200,49 +132,43 @@ static int say_go(int go_fd)
 	return n == 1 ? 0 : -1;
 }
 
-/* Exit status as a shell reports it: the code, or 128+N for signal N. */
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return EXIT_MYDOCKER;
-}
+/* One run: the container's first process, the pipe to it and its exit
+ * status. */
+struct container {
+	const struct run_options *opts;
+	pid_t pid;
+	int go_fd;
+	int code;
+};
 
-static int wait_for_exit(pid_t pid)
+/* The container's first process, told to go: 0, or -1 if it never ran
+ * (its exit status in c->code). */
+static int start(struct container *c)
 {
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			error_errno("waitpid %d", pid);
-			return EXIT_MYDOCKER;
-		}
+	c->pid = start_child(c->opts, &c->go_fd);
+	if (c->pid < 0)
+		return -1;
+	forward_signals_to(c->pid);
+	if (signal_before_start()) {
+		/* Stopped while starting: without "go" the child reads EOF and
+		 * exits before it runs anything. */
+		close(c->go_fd);
+		wait_for_exit(c->pid);
+		c->code = 128 + signal_before_start();
+		return -1;
 	}
-	debug("container exited: status 0x%x", status);
-	return exit_code_of(status);
+	if (say_go(c->go_fd) < 0)
+		error_errno("tell the container to start");
+	return 0;
 }
 
 /* The book's Run. */
 int run_container(const struct run_options *opts)
 {
-	int go_fd;
-	pid_t pid;
+	struct container c = { .opts = opts, .code = EXIT_MYDOCKER };
 
 	handle_signals();
-	pid = start_child(opts, &go_fd);
-	if (pid < 0)
-		return EXIT_MYDOCKER;
-	container_pid = pid;
-	if (stop_signal) {
-		/* Stopped while starting: without "go" the child reads EOF and
-		 * exits before it runs anything. */
-		close(go_fd);
-		wait_for_exit(pid);
-		return 128 + stop_signal;
-	}
-	if (say_go(go_fd) < 0)
-		error_errno("tell the container to start");
-	return wait_for_exit(pid);
+	if (start(&c) == 0)
+		c.code = wait_for_exit(c.pid);
+	return c.code;
 }

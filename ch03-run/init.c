@@ -42,7 +42,7 @@ static void reset_signals(void)
 }
 
 /* The book's syscall.Exec: the command replaces init and keeps PID 1. */
-static void exec_command(char **command)
+static void replace_init(char **command)
 {
 	debug("init: exec %s", command[0]);
 	execv(command[0], command);
@@ -56,6 +56,6 @@ int init_container(char **command)
 	make_mounts_private();
 	mount_proc();
 	reset_signals();
-	exec_command(command);
+	replace_init(command);
 	return EXIT_MYDOCKER; /* not reached */
 }

@@ -20,6 +20,9 @@ static int run_command(int argc, char **argv)
 		error_msg("%s", opts.error);
 		print_run_usage(stderr);
 		return EXIT_MYDOCKER;
+	case PARSE_VALUE_ERROR:
+		error_msg("%s", opts.error);
+		return EXIT_MYDOCKER;
 	case PARSE_OK:
 		break;
 	}

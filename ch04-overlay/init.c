@@ -123,7 +123,7 @@ static int look_path(const char *name, const char *dirs, char *path, size_t size
 
 /* The book's syscall.Exec: the command replaces init and keeps PID 1, and
  * starts with the container's environment, not init's. */
-static void exec_command(char **command, char **env)
+static void replace_init(char **command, char **env)
 {
 	char *no_env[] = { NULL }, path[PATH_MAX];
 
@@ -157,6 +157,6 @@ int init_container(void)
 	mask_kernel_files();
 	drop_capabilities();
 	reset_signals();
-	exec_command(config.argv, config.env);
+	replace_init(config.argv, config.env);
 	return EXIT_MYDOCKER; /* not reached */
 }

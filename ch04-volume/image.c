@@ -1,5 +1,5 @@
 /* image.c: images. An image is a root filesystem packed as a tar,
- * MYDOCKER_ROOT/images/NAME.tar (default MYDOCKER_ROOT: /var/lib/mydocker).
+ * MYDOCKER_ROOT/images/NAME.tar (paths.c).
  * The first container of an image unpacks it, once, into
  * MYDOCKER_ROOT/images/NAME/, which every later container reuses. */
 #define _GNU_SOURCE
@@ -14,25 +14,20 @@
 #include "common.h"
 #include "mydocker.h"
 
-const char *mydocker_root(void)
-{
-	const char *root = getenv("MYDOCKER_ROOT");
-
-	return root && *root ? root : "/var/lib/mydocker";
-}
-
-/* [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64 characters: no '/', so a name
- * cannot lead out of images/, and no leading '.', so not ".."; not ending
- * in ".tar", so that NAME (an unpacked image) is never another's NAME.tar. */
+/* A name is one directory entry (name_is_valid()), at most 64 characters,
+ * so it cannot lead out of images/; and it does not end in ".tar", so that
+ * NAME (an unpacked image) is never another's NAME.tar. */
 bool image_name_is_valid(const char *name)
 {
 	size_t len = strlen(name);
 
-	if (len == 0 || len > 64 || name[0] == '.' || name[0] == '-' || name[0] == '_')
-		return false;
-	if (len >= 4 && strcmp(name + len - 4, ".tar") == 0)
-		return false;
-	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
+	return name_is_valid(name, 64) && !(len >= 4 && strcmp(name + len - 4, ".tar") == 0);
+}
+
+/* MYDOCKER_ROOT/images/NAME.tar: 0, or -1 with ENAMETOOLONG. */
+int image_tar_path(const char *name, char *out, size_t size)
+{
+	return root_path(out, size, "images/%s.tar", name);
 }
 
 static bool is_dir(const char *path)
@@ -59,10 +54,8 @@ int image_unpack(const char *name, char *dir, size_t size)
 	char tar[PATH_MAX], tmp[PATH_MAX];
 	int status;
 
-	if (snprintf(dir, size, "%s/images/%s", mydocker_root(), name) >= (int)size ||
-	    snprintf(tar, sizeof tar, "%s.tar", dir) >= (int)sizeof tar ||
-	    snprintf(tmp, sizeof tmp, "%s/images/.%s.unpacking-%d", mydocker_root(), name,
-		     (int)getpid()) >= (int)sizeof tmp) {
+	if (root_path(dir, size, "images/%s", name) < 0 || image_tar_path(name, tar, sizeof tar) < 0 ||
+	    root_path(tmp, sizeof tmp, "images/.%s.unpacking-%d", name, (int)getpid()) < 0) {
 		error_msg("image %s: path too long below %s", name, mydocker_root());
 		return -1;
 	}
@@ -101,8 +94,7 @@ void check_image(void)
 	char path[PATH_MAX];
 	bool ok;
 
-	snprintf(path, sizeof path, "%s/images/busybox.tar", mydocker_root());
-	ok = access(path, R_OK) == 0;
+	ok = image_tar_path("busybox", path, sizeof path) == 0 && access(path, R_OK) == 0;
 	check_report("busybox image", ok, ok ? path : strerror(errno),
 	       "make ch04-rootfs installs it (as root), or MYDOCKER_ROOT points elsewhere");
 }
@@ -112,6 +104,6 @@ void prune_images(void)
 {
 	char dir[PATH_MAX];
 
-	snprintf(dir, sizeof dir, "%s/images", mydocker_root());
-	prune_temp_files(dir, ".unpacking-", "image", remove_tree);
+	if (root_path(dir, sizeof dir, "images") == 0)
+		prune_temp_files(dir, ".unpacking-", "image", remove_tree);
 }

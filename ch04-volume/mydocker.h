@@ -39,7 +39,7 @@ struct run_options {
 };
 
 /* A usage error (an unknown flag, no command) is shown with the usage; a
- * bad value (-m abc) with one line saying what is wrong with it. */
+ * bad value with one line saying what is wrong with it. */
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_USAGE_ERROR, PARSE_VALUE_ERROR };
 
 /* options.c: the flags of `mydocker run`. */
@@ -48,6 +48,18 @@ void print_run_usage(FILE *out);
 
 /* container.c: the parent's side (the book's Run and NewParentProcess). */
 int run_container(const struct run_options *opts);
+
+/* process.c: what mydocker does with the processes it starts: signals
+ * passed on, stdin, process group, terminal, the wait for the exit. */
+void handle_signals(void);
+void forward_signals_to(pid_t pid);
+int signal_before_start(void);
+void pass_pipe_as_fd_3(int fd);
+void stdin_from_dev_null(void);
+void leave_our_process_group(bool tty);
+void take_terminal(void);
+int wait_for_exit(pid_t pid);
+bool mydocker_runs_as(long pid);
 
 /* What the parent tells init over the pipe. */
 struct init_config {
@@ -75,23 +87,31 @@ int init_container(void);
 int require_root(void);
 int command_flags(int argc, char **argv, const struct flag *flags, void (*usage)(FILE *), int *code);
 
-/* check.c: mydocker check, what this host lacks; each check says ok or
- * FAIL with check_report(). A failure that the check covers ends its
- * message with CHECK_HINT. */
+/* check.c: mydocker check, what this host lacks. A failure that a check
+ * covers ends its message with CHECK_HINT. */
 int check_command(int argc, char **argv);
-void check_report(const char *item, bool ok, const char *detail, const char *fix);
 #define CHECK_HINT " ('mydocker check' tells what this host lacks)"
 
-/* prune.c: mydocker prune, what crashed containers left behind; each
- * finder reports what it finds with prune_leftover(). */
+/* prune.c: mydocker prune, what crashed containers left behind. */
 int prune_command(int argc, char **argv);
+
+/* report.c: what check and prune find, one line per item: each check says
+ * ok or FAIL with check_report(); each finder of leftovers calls
+ * prune_leftover(), which with --force removes what it found. */
+void check_report(const char *item, bool ok, const char *detail, const char *fix);
+int check_summary(void);
+void prune_begin(bool force);
 void prune_leftover(const char *what, const char *path, const char *why, int (*remove)(const char *));
-bool mydocker_runs_as(long pid);
 void prune_temp_files(const char *dir, const char *marker, const char *what, int (*remove)(const char *));
+int prune_summary(void);
+
+/* paths.c: MYDOCKER_ROOT, and the paths below it. */
+const char *mydocker_root(void);
+int root_path(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* image.c: images/NAME.tar under MYDOCKER_ROOT, unpacked once. */
-const char *mydocker_root(void);
 bool image_name_is_valid(const char *name);
+int image_tar_path(const char *name, char *out, size_t size);
 int image_unpack(const char *name, char *dir, size_t size);
 void check_image(void);
 void prune_images(void);
@@ -137,10 +157,8 @@ void prune_layers(void);
 
 /* volume.c: -v HOST:CONTAINER[:ro|:rw], bind-mounted by init. */
 int parse_volume(const char *spec, struct volume *v, char *error, size_t size);
-void format_volume(const struct volume *v, char *out, size_t size);
 int resolve_in_root(const char *root, const char *path, char *out, size_t size);
-int check_volumes(const struct volume *volumes, int n, const char *image_dir);
-int create_volume_dirs(const struct volume *volumes, int n);
+int prepare_volumes(const struct volume *volumes, int n, const char *image_dir, char ***specs);
 void mount_volumes(const char *root, char **specs);
 
 /* commit.c: mydocker commit CONTAINER IMAGE */
@@ -181,7 +199,8 @@ void check_cgroups(void);
 void prune_cgroups(void);
 
 /* cgroup_paths.c: where the hierarchies are mounted and where we are in
- * them, from the text of /proc/self/mountinfo and /proc/self/cgroup. */
+ * them, from the text of /proc/self/mountinfo and /proc/self/cgroup; and
+ * a value written to a file of a cgroup, said on failure. */
 struct cgroup_mount {
 	int version;           /* 1 or 2 */
 	char point[PATH_MAX];  /* where it is mounted */
@@ -189,6 +208,7 @@ struct cgroup_mount {
 };
 int find_cgroup_mount(const char *mountinfo, const char *controller, struct cgroup_mount *out);
 int find_own_cgroup(const char *self_cgroup, const char *controller, char *path, size_t size);
+int cgroup_write(const char *dir, const char *file, const char *value);
 
 /* The subsystems (the book's Subsystem interface): memory.c, cpu.c, cpuset.c. */
 struct subsystem {
@@ -200,7 +220,6 @@ struct subsystem {
 extern const struct subsystem memory_subsystem, cpu_subsystem, cpuset_subsystem;
 extern const struct subsystem *const subsystems[N_SUBSYSTEMS];
 
-int cgroup_write(const char *dir, const char *file, const char *value);
 uint64_t memory_oom_kills(const char *dir, int version);
 uint64_t cpu_shares_to_weight(uint64_t shares);
 

@@ -84,8 +84,7 @@ bool workspace_is_abandoned(const char *id)
 	bool abandoned;
 	int fd;
 
-	snprintf(dir, sizeof dir, "%s/containers/%s", mydocker_root(), id);
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = root_path(dir, sizeof dir, "containers/%s", id) < 0 ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT;
 	abandoned = flock(fd, LOCK_EX | LOCK_NB) == 0;
@@ -99,8 +98,7 @@ static int create_container_dir(struct workspace *ws)
 {
 	char containers[PATH_MAX];
 
-	snprintf(containers, sizeof containers, "%s/containers", mydocker_root());
-	if (mkdir_p(containers, 0700) < 0) {
+	if (root_path(containers, sizeof containers, "containers") < 0 || mkdir_p(containers, 0700) < 0) {
 		error_errno("mkdir %s", containers);
 		return -1;
 	}
@@ -109,7 +107,7 @@ static int create_container_dir(struct workspace *ws)
 			error_errno("make a container id");
 			return -1;
 		}
-		if (snprintf(ws->dir, sizeof ws->dir, "%s/%s", containers, ws->id) >= (int)sizeof ws->dir) {
+		if (path_join(ws->dir, sizeof ws->dir, containers, ws->id) < 0) {
 			error_msg("path too long below %s", containers);
 			return -1;
 		}
@@ -233,10 +231,9 @@ void check_overlay(void)
 	const char *type = "?";
 	int error;
 
-	snprintf(dir, sizeof dir, "%s/containers/.check-%d", mydocker_root(), (int)getpid());
 	if (mkdir_p(mydocker_root(), 0700) == 0 && statfs(mydocker_root(), &st) == 0)
 		type = filesystem_name((long)st.f_type);
-	error = try_overlay(dir);
+	error = root_path(dir, sizeof dir, "containers/.check-%d", (int)getpid()) < 0 ? ENAMETOOLONG : try_overlay(dir);
 	snprintf(detail, sizeof detail, "%s is on %s: %s", mydocker_root(), type,
 		 error ? strerror(error) : "an overlay with its upper layer there mounts");
 	check_report("overlay", error == 0, detail,
@@ -264,8 +261,7 @@ void prune_layers(void)
 	DIR *containers;
 	struct dirent *e;
 
-	snprintf(dir, sizeof dir, "%s/containers", mydocker_root());
-	containers = opendir(dir);
+	containers = root_path(dir, sizeof dir, "containers") < 0 ? NULL : opendir(dir);
 	while (containers && (e = readdir(containers)) != NULL) {
 		long pid = strncmp(e->d_name, ".check-", 7) == 0 ? atol(e->d_name + 7) : 0;
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);

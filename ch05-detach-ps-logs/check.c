@@ -1,7 +1,8 @@
 /* check.c: `mydocker check`: can this host run this stage's containers?
  * One line per item, ok or FAIL, and for a failure what to do about it
  * (notes/troubleshooting.md has more). Each chapter adds what its own idea
- * needs: a check in the file of that idea, and a line in check_command(). */
+ * needs: a check in the file of that idea, which says what it finds with
+ * check_report() (report.c), and a line in check_command(). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -13,18 +14,6 @@
 
 #include "common.h"
 #include "mydocker.h"
-
-static int failures;
-
-void check_report(const char *item, bool ok, const char *detail, const char *fix)
-{
-	if (ok) {
-		printf("ok    %s%s%s\n", item, detail[0] ? ": " : "", detail);
-		return;
-	}
-	printf("FAIL  %s: %s -> fix: %s\n", item, detail, fix);
-	failures++;
-}
 
 static void check_root(void)
 {
@@ -103,7 +92,5 @@ int check_command(int argc, char **argv)
 	check_sealed_exe();
 	check_overlay();
 	check_detach();
-	if (failures)
-		printf("%d problem%s found: see notes/troubleshooting.md\n", failures, failures > 1 ? "s" : "");
-	return failures ? 1 : 0;
+	return check_summary();
 }

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -31,33 +30,6 @@ struct child_args {
 	int exe_fd;       /* the sealed copy of mydocker that init runs from */
 };
 
-static pid_t container_pid;               /* once the child exists */
-static volatile sig_atomic_t stop_signal; /* a signal that came before */
-
-static void forward_signal(int sig)
-{
-	if (container_pid > 0)
-		kill(container_pid, sig);
-	else
-		stop_signal = sig;
-}
-
-/* SIGINT (Ctrl-C), SIGTERM (kill) and SIGHUP (terminal closed) are meant
- * for the container, so pass them on to its PID 1. No SA_RESTART: waitpid()
- * returns EINTR and we go back to waiting. A write to a pipe whose reader
- * has died fails with EPIPE instead of killing us (init resets all of this
- * to the defaults before the container's command runs). */
-static void handle_signals(void)
-{
-	struct sigaction sa = { .sa_handler = forward_signal };
-	int signals[] = { SIGINT, SIGTERM, SIGHUP };
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)
-		sigaction(signals[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
 /* mydocker [--debug] init: the command comes on the pipe. */
 static char **build_init_argv(void)
 {
@@ -71,61 +43,6 @@ static char **build_init_argv(void)
 		argv[i++] = "--debug";
 	argv[i++] = "init";
 	return argv;
-}
-
-/* init finds the pipe on fd 3, as the book's cmd.ExtraFiles puts it: the
- * first fd after stdin, stdout and stderr. dup2(2) clears close-on-exec
- * on the copy; if the pipe already is fd 3, clear it by hand. */
-static void pass_pipe_as_fd_3(int fd)
-{
-	int ret;
-
-	if (fd == INIT_PIPE_FD)
-		ret = fcntl(fd, F_SETFD, 0);
-	else
-		ret = dup2(fd, INIT_PIPE_FD);
-	if (ret < 0)
-		die_errno(EXIT_MYDOCKER, "pass the pipe to init as fd %d", INIT_PIPE_FD);
-}
-
-static void stdin_from_dev_null(void)
-{
-	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0)
-		die_errno(EXIT_MYDOCKER, "open /dev/null as stdin");
-	close(fd);
-}
-
-/* The container's signals stay inside it: kill(2) with pid 0 or -PGRP
- * signals a whole process group, and a container left in mydocker's group
- * (and its caller's) could kill them with `kill -9 0`. Without -t, the
- * container gets a session of its own, setsid(2), which also has no
- * controlling terminal; with -t, only a process group, setpgid(2). */
-static void leave_our_process_group(bool tty)
-{
-	if ((tty ? setpgid(0, 0) : setsid()) < 0)
-		die_errno(EXIT_MYDOCKER, "give the container a process group of its own");
-}
-
-/* With -t on a terminal, make the container's process group the terminal's
- * foreground one (credentials(7), tcsetpgrp(3)): Ctrl-C then reaches the
- * container's processes, not mydocker, and a shell in it can hand the
- * terminal back to a process group it can see when it exits. */
-static void take_terminal(void)
-{
-	sigset_t ttou, old;
-
-	if (!isatty(STDIN_FILENO))
-		return;
-	/* We are leaving the foreground group, and a background process that
-	 * calls tcsetpgrp() gets SIGTTOU (which stops it) unless blocked. */
-	sigemptyset(&ttou);
-	sigaddset(&ttou, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &ttou, &old);
-	if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
-		die_errno(EXIT_MYDOCKER, "make the container the terminal's foreground");
-	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 /* -d: the container's stdout and stderr go to its log (detach.c). */
@@ -205,55 +122,6 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_f
 	return pid;
 }
 
-/* The book's sendInitCommand. */
-static int send_command(int pipe_fd, const struct run_options *opts, struct workspace *ws)
-{
-	struct init_config config = { .argv = opts->command, .root = ws->merged, .hostname = ws->id };
-	char specs[MAX_VOLUMES][2 * PATH_MAX + 4], *volumes[MAX_VOLUMES + 1] = { 0 };
-	int ret = -1;
-
-	for (int i = 0; i < opts->n_volumes; i++) {
-		format_volume(&opts->volumes[i], specs[i], sizeof specs[i]);
-		volumes[i] = specs[i];
-	}
-	config.volumes = volumes;
-	config.env = container_environment(ws->id, opts->tty);
-	if (!config.env)
-		close(pipe_fd); /* init reads end-of-file and gives up */
-	else if (send_init_config(pipe_fd, &config) == 0)
-		ret = 0;
-	strings_free(config.env);
-	if (ret < 0)
-		error_errno("send the command to the container");
-	else
-		debug("sent the command to init over the pipe");
-	return ret;
-}
-
-/* Exit status as a shell reports it: the code, or 128+N for signal N. */
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return EXIT_MYDOCKER;
-}
-
-static int wait_for_exit(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			error_errno("waitpid %d", pid);
-			return EXIT_MYDOCKER;
-		}
-	}
-	debug("container exited: status 0x%x", status);
-	return exit_code_of(status);
-}
-
 /* The book's NewCgroupManager, Set: the cgroup exists, with its limits,
  * before the container does. Without limits there is no cgroup. */
 static int setup_cgroup(struct cgroup *cg, const struct resources *resources, const char *id)
@@ -282,64 +150,132 @@ static int check_oom(const struct cgroup *cg, int code)
 	return 128 + SIGKILL;
 }
 
+/* What one run makes, for tear_down() to undo whatever of it exists, and
+ * the container's first process, the pipe to it and its exit status. */
+struct container {
+	const struct run_options *opts;
+	char image_dir[PATH_MAX]; /* the image, unpacked */
+	char **volumes;       /* HOST:CONTAINER:ro|rw */
+	struct workspace ws;  /* its id, and its root: an overlay on the image */
+	char **env;           /* the command's */
+	struct record rec;    /* what ps shows, and its name */
+	struct container_log log; /* -d: its output */
+	struct cgroup cg;
+	pid_t pid;
+	int pipe_fd;
+	bool started;         /* its command ran */
+	int code;
+};
+
+/* The book's sendInitCommand. */
+static int send_command(const struct container *c)
+{
+	struct init_config config = { .argv = c->opts->command, .root = (char *)c->ws.merged,
+				      .hostname = (char *)c->ws.id, .env = c->env, .volumes = c->volumes };
+
+	if (send_init_config(c->pipe_fd, &config) < 0) {
+		error_errno("send the command to the container");
+		return -1;
+	}
+	debug("sent the command to init over the pipe");
+	return 0;
+}
+
+/* The environment the command starts with; its hostname is the id. */
+static int make_environment(struct container *c)
+{
+	c->env = container_environment(c->ws.id, c->opts->tty);
+	if (!c->env)
+		error_errno("the container's environment");
+	return c->env ? 0 : -1;
+}
+
+/* Before the container exists: what it needs, in order. */
+static int prepare(struct container *c)
+{
+	const struct run_options *opts = c->opts;
+
+	if (check_name_is_free(opts->name) < 0 ||
+	    image_unpack(opts->image, c->image_dir, sizeof c->image_dir) < 0 ||
+	    prepare_volumes(opts->volumes, opts->n_volumes, c->image_dir, &c->volumes) < 0 ||
+	    workspace_create(&c->ws, c->image_dir) < 0 ||
+	    make_environment(c) < 0 ||
+	    record_create_for_run(&c->rec, opts, c->ws.id, c->volumes) < 0 ||
+	    log_open(&c->log, opts->detach, c->ws.id) < 0 ||
+	    setup_cgroup(&c->cg, &opts->resources, c->ws.id) < 0)
+		return -1;
+	return 0;
+}
+
+/* Once its first process exists, before it runs anything: what surrounds
+ * it. (The book's Apply: init waits for its command, so it is in the
+ * cgroup before the command runs.) */
+static int surround(struct container *c)
+{
+	if (cgroup_apply(&c->cg, c->pid) < 0)
+		return -1;
+	return 0;
+}
+
+/* Undoes prepare() and surround(), in reverse, whatever of them was done;
+ * but the record goes last: once it says the container has exited, nothing
+ * of the container is left. */
+static void tear_down(struct container *c)
+{
+	cgroup_destroy(&c->cg);
+	strings_free(c->env);
+	workspace_delete(&c->ws);
+	strings_free(c->volumes);
+	record_finished(&c->rec, c->started, c->opts->remove, c->code);
+	log_close(&c->log);
+}
+
+/* The container's first process, surrounded, sent its command: 0, or -1
+ * if it never ran (its exit status in c->code). */
+static int start(struct container *c)
+{
+	c->pid = start_child(c->opts, &c->pipe_fd, c->log.slave);
+	log_handed_over(&c->log);
+	if (c->pid < 0)
+		return -1;
+	forward_signals_to(c->pid);
+	if (surround(c) < 0 || signal_before_start()) {
+		/* Without a command init reads EOF and exits before it runs anything. */
+		close(c->pipe_fd);
+		wait_for_exit(c->pid);
+		if (signal_before_start())
+			c->code = 128 + signal_before_start();
+		return -1;
+	}
+	if (send_command(c) < 0) {
+		wait_for_exit(c->pid); /* init got end-of-file or died: it runs nothing */
+		return -1;
+	}
+	return 0;
+}
+
+/* The container runs: its record says so, a detached one's monitor tells
+ * mydocker and copies its output into its log; then how it ended. */
+static int run_until_exit(struct container *c, int ready_fd)
+{
+	record_started(&c->rec, c->pid);
+	c->started = true;
+	if (ready_fd >= 0) {
+		monitor_ready(ready_fd, c->ws.id, c->log.file);
+		relay_output(&c->log);
+	}
+	return check_oom(&c->cg, wait_for_exit(c->pid));
+}
+
 /* The book's Run. */
 int run_container(const struct run_options *opts, int ready_fd)
 {
-	struct container_log log = { .file = -1, .master = -1, .slave = -1 };
-	struct workspace ws = { 0 };
-	struct record rec = { 0 };
-	struct cgroup cg = { 0 };
-	int pipe_fd, code = EXIT_MYDOCKER;
-	char image_dir[PATH_MAX];
-	bool started = false;
-	pid_t pid;
+	struct container c = { .opts = opts, .code = EXIT_MYDOCKER,
+			       .log = { .file = -1, .master = -1, .slave = -1 } };
 
 	handle_signals();
-	if (opts->name && record_name_taken(opts->name)) {
-		error_msg("the name %s is taken by another container (mydocker rm %s frees it)",
-			  opts->name, opts->name);
-		return EXIT_MYDOCKER;
-	}
-	if (image_unpack(opts->image, image_dir, sizeof image_dir) < 0 ||
-	    check_volumes(opts->volumes, opts->n_volumes, image_dir) < 0 ||
-	    create_volume_dirs(opts->volumes, opts->n_volumes) < 0 ||
-	    workspace_create(&ws, image_dir) < 0 ||
-	    record_create_for_run(&rec, opts, ws.id) < 0 ||
-	    (opts->detach && log_open(&log, ws.id) < 0) ||
-	    setup_cgroup(&cg, &opts->resources, ws.id) < 0)
-		goto out;
-	pid = start_child(opts, &pipe_fd, log.slave);
-	if (log.slave >= 0) { /* the container has its copy */
-		close(log.slave);
-		log.slave = -1;
-	}
-	if (pid < 0)
-		goto out;
-	container_pid = pid;
-	/* The book's Apply: init waits for its command, so it is in the cgroup
-	 * before the command runs. */
-	if (cgroup_apply(&cg, pid) < 0 || stop_signal) {
-		/* Without a command init reads EOF and exits before it runs anything. */
-		close(pipe_fd);
-		wait_for_exit(pid);
-		code = stop_signal ? 128 + stop_signal : EXIT_MYDOCKER;
-		goto out;
-	}
-	if (send_command(pipe_fd, opts, &ws) < 0) {
-		wait_for_exit(pid); /* init got end-of-file or died: it runs nothing */
-		goto out;
-	}
-	record_started(&rec, pid);
-	started = true;
-	if (ready_fd >= 0) {
-		monitor_ready(ready_fd, ws.id, log.file);
-		relay_output(&log);
-	}
-	code = check_oom(&cg, wait_for_exit(pid));
-out:
-	cgroup_destroy(&cg);
-	workspace_delete(&ws);
-	record_finished(&rec, started, opts->remove, code);
-	log_close(&log);
-	return code;
+	if (prepare(&c) == 0 && start(&c) == 0)
+		c.code = run_until_exit(&c, ready_fd);
+	tear_down(&c);
+	return c.code;
 }

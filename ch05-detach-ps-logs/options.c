@@ -1,7 +1,11 @@
 /* options.c: the flags of `mydocker run`. Parsing stops at the first
  * argument that is not a flag, so everything from the command on belongs to
  * the command (`run -it sh -c 'ls -l'`); `--` also ends the flags. Flags take
- * one dash or two (`-it`, `--interactive`), as the book's Go cli does. */
+ * one dash or two (`-it`, `--interactive`), as the book's Go cli does.
+ *
+ * Each flag is a row of run_flags[]: its names, its help, and the function
+ * that sets it; what one flag says about another is checked once, after
+ * them all. A new flag is a row, and at most one such rule. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -12,25 +16,6 @@
 #include "common.h"
 #include "mydocker.h"
 
-enum { OPT_CPU_SHARES = 256, OPT_CPUSET_CPUS, OPT_IMAGE, OPT_NAME, OPT_RM };
-
-static const struct option run_flags[] = {
-	{ "interactive", no_argument, NULL, 'i' },
-	{ "tty", no_argument, NULL, 't' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "memory", required_argument, NULL, 'm' },
-	{ "cpu-shares", required_argument, NULL, OPT_CPU_SHARES },
-	{ "cpushare", required_argument, NULL, OPT_CPU_SHARES },   /* the book's */
-	{ "cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS },
-	{ "cpuset", required_argument, NULL, OPT_CPUSET_CPUS },    /* the book's */
-	{ "image", required_argument, NULL, OPT_IMAGE },
-	{ "volume", required_argument, NULL, 'v' },
-	{ "detach", no_argument, NULL, 'd' },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "rm", no_argument, NULL, OPT_RM },
-	{ NULL, 0, NULL, 0 },
-};
-
 /* Docker's limits: less than 6 MiB cannot even start a container. A limit
  * above 8 PiB (2^53 bytes) limits nothing, and would not read back exactly
  * as a JSON number (a double), as `ps --format json` shows it from ch05 on. */
@@ -40,40 +25,21 @@ static const struct option run_flags[] = {
 #define MAX_CPU_SHARES 262144
 #define ONLINE_CPUS "/sys/devices/system/cpu/online"
 
-void print_run_usage(FILE *out)
+static int set_interactive(struct run_options *opts, const char *value)
 {
-	fprintf(out,
-		"Usage: mydocker run [OPTIONS] COMMAND [ARG...]\n"
-		"\n"
-		"Run a command in a new container.\n"
-		"\n"
-		"Options:\n"
-		"  -i, --interactive        keep stdin attached (else it is /dev/null)\n"
-		"  -t, --tty                share this terminal (use -it for a shell)\n"
-		"  -d, --detach             run in the background; print the id\n"
-		"      --name NAME          name the container (else a name is made up)\n"
-		"      --rm                 remove its record when it exits\n"
-		"  -m, --memory SIZE        memory limit, at least 6m (100m, 1g)\n"
-		"      --cpu-shares N       CPU weight, 2..262144, default 1024 (-cpushare)\n"
-		"      --cpuset-cpus LIST   CPUs to run on, like 0-1,3 (-cpuset)\n"
-		"      --image NAME         the image to run, default busybox\n"
-		"  -v, --volume HOST:CONTAINER[:ro|:rw]\n"
-		"                           mount a host directory in the container\n"
-		"  -h, --help               print this help\n");
+	(void)value;
+	opts->interactive = true;
+	return 0;
 }
 
-/* After getopt returned '?' or ':': name the flag it stopped at. */
-static enum parse_result parse_error(struct run_options *opts, const char *what,
-				     char **argv)
+static int set_tty(struct run_options *opts, const char *value)
 {
-	if (optopt > 0 && optopt < 128)
-		snprintf(opts->error, sizeof opts->error, "%s: -%c", what, optopt);
-	else
-		snprintf(opts->error, sizeof opts->error, "%s: %s", what, argv[optind - 1]);
-	return PARSE_USAGE_ERROR;
+	(void)value;
+	opts->tty = true;
+	return 0;
 }
 
-static int parse_memory(const char *text, struct run_options *opts)
+static int set_memory(struct run_options *opts, const char *text)
 {
 	if (parse_size(text, &opts->resources.memory) < 0) {
 		snprintf(opts->error, sizeof opts->error,
@@ -93,7 +59,7 @@ static int parse_memory(const char *text, struct run_options *opts)
 	return 0;
 }
 
-static int parse_cpu_shares(const char *text, struct run_options *opts)
+static int set_cpu_shares(struct run_options *opts, const char *text)
 {
 	char *end;
 	unsigned long long n;
@@ -111,7 +77,7 @@ static int parse_cpu_shares(const char *text, struct run_options *opts)
 }
 
 /* A well-formed list of CPUs that are all online. */
-static int parse_cpuset(const char *text, struct run_options *opts)
+static int set_cpuset(struct run_options *opts, const char *text)
 {
 	struct cpu_mask want, online;
 	char online_text[4096];
@@ -141,7 +107,7 @@ static int parse_cpuset(const char *text, struct run_options *opts)
 	return 0;
 }
 
-static int parse_image(const char *text, struct run_options *opts)
+static int set_image(struct run_options *opts, const char *text)
 {
 	if (!image_name_is_valid(text)) {
 		snprintf(opts->error, sizeof opts->error,
@@ -153,7 +119,7 @@ static int parse_image(const char *text, struct run_options *opts)
 	return 0;
 }
 
-static int parse_volume_flag(const char *text, struct run_options *opts)
+static int set_volume(struct run_options *opts, const char *text)
 {
 	if (opts->n_volumes == MAX_VOLUMES) {
 		snprintf(opts->error, sizeof opts->error, "too many volumes: at most %d", MAX_VOLUMES);
@@ -162,7 +128,7 @@ static int parse_volume_flag(const char *text, struct run_options *opts)
 	return parse_volume(text, &opts->volumes[opts->n_volumes++], opts->error, sizeof opts->error);
 }
 
-static int parse_name(const char *text, struct run_options *opts)
+static int set_name(struct run_options *opts, const char *text)
 {
 	if (!container_name_is_valid(text)) {
 		snprintf(opts->error, sizeof opts->error,
@@ -174,71 +140,161 @@ static int parse_name(const char *text, struct run_options *opts)
 	return 0;
 }
 
+static int set_detach(struct run_options *opts, const char *value)
+{
+	(void)value;
+	opts->detach = true;
+	return 0;
+}
+
+static int set_remove(struct run_options *opts, const char *value)
+{
+	(void)value;
+	opts->remove = true;
+	return 0;
+}
+
+/* A flag: --name (also -name), -letter, the value it takes (NULL: none),
+ * what sets it, and its help (NULL: another spelling of the row above). */
+static const struct run_flag {
+	const char *name;
+	char letter;
+	const char *value;
+	int (*set)(struct run_options *opts, const char *value);
+	const char *help;
+} run_flags[] = {
+	{ "interactive", 'i', NULL, set_interactive, "keep stdin attached (else it is /dev/null)" },
+	{ "tty", 't', NULL, set_tty, "share this terminal (use -it for a shell)" },
+	{ "memory", 'm', "SIZE", set_memory, "memory limit, at least 6m (100m, 1g)" },
+	{ "cpu-shares", 0, "N", set_cpu_shares, "CPU weight, 2..262144, default 1024 (-cpushare)" },
+	{ "cpushare", 0, "N", set_cpu_shares, NULL }, /* the book's */
+	{ "cpuset-cpus", 0, "LIST", set_cpuset, "CPUs to run on, like 0-1,3 (-cpuset)" },
+	{ "cpuset", 0, "LIST", set_cpuset, NULL }, /* the book's */
+	{ "image", 0, "NAME", set_image, "the image to run, default busybox" },
+	{ "volume", 'v', "HOST:CONTAINER[:ro|:rw]", set_volume, "mount a host directory in the container" },
+	{ "detach", 'd', NULL, set_detach, "run in the background; print the id" },
+	{ "name", 0, "NAME", set_name, "name the container (else a name is made up)" },
+	{ "rm", 0, NULL, set_remove, "remove its record when it exits" },
+};
+
+/* "  -t, --tty                   share this terminal ..." */
+static void print_flag(FILE *out, const struct run_flag *f)
+{
+	char names[64];
+
+	if (f->letter)
+		snprintf(names, sizeof names, "-%c, --%s", f->letter, f->name);
+	else
+		snprintf(names, sizeof names, "    --%s", f->name);
+	if (f->value)
+		snprintf(names + strlen(names), sizeof names - strlen(names), " %s", f->value);
+	if (strlen(names) > 26) /* the help goes on a line of its own */
+		fprintf(out, "  %s\n  %-26s  %s\n", names, "", f->help);
+	else
+		fprintf(out, "  %-26s  %s\n", names, f->help);
+}
+
+void print_run_usage(FILE *out)
+{
+	fprintf(out, "Usage: mydocker run [OPTIONS] COMMAND [ARG...]\n\n"
+		     "Run a command in a new container.\n\nOptions:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(run_flags); i++)
+		if (run_flags[i].help)
+			print_flag(out, &run_flags[i]);
+	fprintf(out, "  %-26s  %s\n", "-h, --help", "print this help");
+}
+
+/* getopt_long_only(3)'s tables, made from run_flags[]: a long option's val
+ * is 256 + the first row with its setter (two spellings of one flag are
+ * one option, so that an abbreviation of both is not ambiguous); a letter
+ * stands for itself. */
+static void getopt_tables(struct option *longopts, char *shortopts)
+{
+	size_t n = 0;
+
+	shortopts[n++] = '+'; /* stop at the first argument that is not a flag */
+	shortopts[n++] = ':'; /* tell a missing value from an unknown flag */
+	for (size_t i = 0; i < ARRAY_SIZE(run_flags); i++) {
+		const struct run_flag *f = &run_flags[i];
+		size_t first = 0;
+		while (run_flags[first].set != f->set)
+			first++;
+		longopts[i] = (struct option){ f->name, f->value ? required_argument : no_argument, NULL,
+					       256 + (int)first };
+		if (f->letter) {
+			shortopts[n++] = f->letter;
+			if (f->value)
+				shortopts[n++] = ':';
+		}
+	}
+	longopts[ARRAY_SIZE(run_flags)] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[ARRAY_SIZE(run_flags) + 1] = (struct option){ NULL, 0, NULL, 0 };
+	shortopts[n++] = 'h';
+	shortopts[n] = '\0';
+}
+
+/* The row getopt's answer c stands for, or NULL. */
+static const struct run_flag *flag_of(int c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(run_flags); i++)
+		if (c == 256 + (int)i || (c < 256 && c == run_flags[i].letter))
+			return &run_flags[i];
+	return NULL;
+}
+
+/* After getopt returned '?' or ':': name the flag it stopped at. */
+static enum parse_result parse_error(struct run_options *opts, const char *what,
+				     char **argv)
+{
+	if (optopt > 0 && optopt < 128)
+		snprintf(opts->error, sizeof opts->error, "%s: -%c", what, optopt);
+	else
+		snprintf(opts->error, sizeof opts->error, "%s: %s", what, argv[optind - 1]);
+	return PARSE_USAGE_ERROR;
+}
+
+/* A rule between flags broken: say which. */
+static enum parse_result refuse(struct run_options *opts, const char *why)
+{
+	snprintf(opts->error, sizeof opts->error, "%s", why);
+	return PARSE_VALUE_ERROR;
+}
+
+/* What one flag says about another, once all are read. */
+static enum parse_result check_rules(struct run_options *opts)
+{
+	if (opts->detach && (opts->interactive || opts->tty))
+		return refuse(opts, "-d runs in the background, -i and -t in this terminal: choose one");
+	return PARSE_OK;
+}
+
 /* argv[0] is "run". */
 enum parse_result parse_run_options(int argc, char **argv, struct run_options *opts)
 {
+	struct option longopts[ARRAY_SIZE(run_flags) + 2];
+	char shortopts[3 * ARRAY_SIZE(run_flags) + 4];
+	const struct run_flag *flag;
 	int c;
 
 	memset(opts, 0, sizeof *opts);
 	opts->image = "busybox";
+	getopt_tables(longopts, shortopts);
 	optind = 0; /* 0, not 1: also resets getopt's state between calls */
 	opterr = 0; /* we print our own messages */
-	/* '+': stop at the first non-flag; ':': tell a missing value apart */
-	while ((c = getopt_long_only(argc, argv, "+:ithdm:v:", run_flags, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			opts->interactive = true;
-			break;
-		case 't':
-			opts->tty = true;
-			break;
-		case 'h':
+	while ((c = getopt_long_only(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == 'h')
 			return PARSE_HELP;
-		case 'm':
-			if (parse_memory(optarg, opts) < 0)
-				return PARSE_VALUE_ERROR;
-			break;
-		case OPT_CPU_SHARES:
-			if (parse_cpu_shares(optarg, opts) < 0)
-				return PARSE_VALUE_ERROR;
-			break;
-		case OPT_CPUSET_CPUS:
-			if (parse_cpuset(optarg, opts) < 0)
-				return PARSE_VALUE_ERROR;
-			break;
-		case OPT_IMAGE:
-			if (parse_image(optarg, opts) < 0)
-				return PARSE_VALUE_ERROR;
-			break;
-		case 'v':
-			if (parse_volume_flag(optarg, opts) < 0)
-				return PARSE_VALUE_ERROR;
-			break;
-		case 'd':
-			opts->detach = true;
-			break;
-		case OPT_NAME:
-			if (parse_name(optarg, opts) < 0)
-				return PARSE_VALUE_ERROR;
-			break;
-		case OPT_RM:
-			opts->remove = true;
-			break;
-		case ':':
+		if (c == ':')
 			return parse_error(opts, "flag needs a value", argv);
-		default:
+		if (!(flag = flag_of(c)))
 			return parse_error(opts, "unknown flag", argv);
-		}
+		if (flag->set(opts, optarg) < 0)
+			return PARSE_VALUE_ERROR;
 	}
 	if (optind >= argc) {
 		snprintf(opts->error, sizeof opts->error, "run needs a command to run");
 		return PARSE_USAGE_ERROR;
 	}
-	if (opts->detach && (opts->interactive || opts->tty)) {
-		snprintf(opts->error, sizeof opts->error,
-			 "-d runs in the background, -i and -t in this terminal: choose one");
-		return PARSE_VALUE_ERROR;
-	}
 	opts->command = argv + optind;
-	return PARSE_OK;
+	return check_rules(opts);
 }

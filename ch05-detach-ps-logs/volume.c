@@ -65,7 +65,7 @@ int parse_volume(const char *spec, struct volume *v, char *error, size_t size)
 }
 
 /* v -> "HOST:CONTAINER:ro|rw", as parse_volume() reads it back. */
-void format_volume(const struct volume *v, char *out, size_t size)
+static void format_volume(const struct volume *v, char *out, size_t size)
 {
 	snprintf(out, size, "%s:%s:%s", v->host, v->container, v->read_only ? "ro" : "rw");
 }
@@ -142,7 +142,7 @@ too_long:
 
 /* Parent, before anything is created: every volume's container path must
  * stay inside the image (the container's root starts as the image). */
-int check_volumes(const struct volume *volumes, int n, const char *image_dir)
+static int check_volumes(const struct volume *volumes, int n, const char *image_dir)
 {
 	char target[PATH_MAX];
 
@@ -161,13 +161,37 @@ int check_volumes(const struct volume *volumes, int n, const char *image_dir)
 }
 
 /* Parent: HOST is created when missing, as docker does. */
-int create_volume_dirs(const struct volume *volumes, int n)
+static int create_volume_dirs(const struct volume *volumes, int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (mkdir_p(volumes[i].host, 0755) < 0) {
 			error_errno("volume %s: mkdir %s", volumes[i].container, volumes[i].host);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* Before the container exists: every volume checked, then its host
+ * directory made, as docker does; *specs, the volumes as init takes them,
+ * "HOST:CONTAINER:ro|rw" (a list for strings_free()). 0, or -1, said. */
+int prepare_volumes(const struct volume *volumes, int n, const char *image_dir, char ***specs)
+{
+	char spec[2 * PATH_MAX + 4];
+
+	if (check_volumes(volumes, n, image_dir) < 0 || create_volume_dirs(volumes, n) < 0)
+		return -1;
+	*specs = strings_copy(NULL);
+	for (int i = 0; *specs && i < n; i++) {
+		format_volume(&volumes[i], spec, sizeof spec);
+		if (strings_add(specs, spec) < 0) {
+			strings_free(*specs);
+			*specs = NULL;
+		}
+	}
+	if (!*specs) {
+		error_errno("the container's volumes");
+		return -1;
 	}
 	return 0;
 }

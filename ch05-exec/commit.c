@@ -65,15 +65,13 @@ static int remove_unpacked(const char *image, const char *dir)
 int commit_container(const char *id, const char *image, bool force)
 {
 	char merged[PATH_MAX], tar[PATH_MAX], tmp[PATH_MAX], unpacked[PATH_MAX];
-	const char *root = mydocker_root();
 	struct stat st;
 	int status;
 
-	if (snprintf(merged, sizeof merged, "%s/containers/%s/merged", root, id) >= (int)sizeof merged ||
-	    snprintf(unpacked, sizeof unpacked, "%s/images/%s", root, image) >= (int)sizeof unpacked ||
-	    snprintf(tar, sizeof tar, "%s/images/%s.tar", root, image) >= (int)sizeof tar ||
-	    snprintf(tmp, sizeof tmp, "%s/images/.%s.tar.tmp-%d", root, image, (int)getpid()) >= (int)sizeof tmp) {
-		error_msg("commit: path too long below %s", root);
+	if (root_path(merged, sizeof merged, "containers/%s/merged", id) < 0 ||
+	    root_path(unpacked, sizeof unpacked, "images/%s", image) < 0 || image_tar_path(image, tar, sizeof tar) < 0 ||
+	    root_path(tmp, sizeof tmp, "images/.%s.tar.tmp-%d", image, (int)getpid()) < 0) {
+		error_msg("commit: path too long below %s", mydocker_root());
 		return -1;
 	}
 	if (!is_mounted(merged)) {
@@ -146,6 +144,6 @@ void prune_commits(void)
 {
 	char dir[PATH_MAX];
 
-	snprintf(dir, sizeof dir, "%s/images", mydocker_root());
-	prune_temp_files(dir, ".tar.tmp-", "image", unlink);
+	if (root_path(dir, sizeof dir, "images") == 0)
+		prune_temp_files(dir, ".tar.tmp-", "image", unlink);
 }

@@ -158,8 +158,7 @@ int logs_command(int argc, char **argv)
 		record_free(&r);
 		return EXIT_MYDOCKER;
 	}
-	snprintf(path, sizeof path, "%s/%s/container.log", mydocker_run_dir(), id);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = run_path(path, sizeof path, "%s/container.log", id) < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		error_errno("open %s", path);
 		record_free(&r);

@@ -50,7 +50,7 @@ static int init_command(int argc, char **argv)
 	return init_container();
 }
 
-/* `mydocker exec-init`, as exec_into_command() starts it: the command
+/* `mydocker exec-init`, as exec_command() starts it: the command
  * comes on fd 3, the container's pidfd on fd 4. */
 static int exec_init_command(int argc, char **argv)
 {
@@ -59,7 +59,7 @@ static int exec_init_command(int argc, char **argv)
 			  INIT_PIPE_FD);
 		return EXIT_MYDOCKER;
 	}
-	return exec_init();
+	return join_container();
 }
 
 /* The commands, as `mydocker --help` lists them. Each gets its own
@@ -70,7 +70,7 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "run", run_command, "run a command in a new container" },
-	{ "exec", exec_into_command, "run a command in a running container" },
+	{ "exec", exec_command, "run a command in a running container" },
 	{ "ps", ps_command, "list containers" },
 	{ "logs", logs_command, "print a detached container's output" },
 	{ "rm", rm_command, "remove exited containers" },

@@ -230,7 +230,7 @@ static char **exec_environment(const struct record *r, const struct exec_options
 }
 
 /* The book's ExecContainer. */
-int exec_into_command(int argc, char **argv)
+int exec_command(int argc, char **argv)
 {
 	struct exec_options opts = { 0 };
 	char id[CONTAINER_ID_LEN + 1], **env = NULL;
@@ -261,7 +261,7 @@ int exec_into_command(int argc, char **argv)
 /* `mydocker exec-init`, from the sealed copy, its command on fd 3 and the
  * container's pidfd on fd 4: joins the namespaces, forks the command into
  * the container's PID namespace, passes signals on, and exits as it did. */
-int exec_init(void)
+int join_container(void)
 {
 	struct init_config config;
 	pid_t pid;
@@ -285,8 +285,8 @@ int exec_init(void)
 		leave_our_process_group(config.tty != NULL);
 		if (config.tty)
 			take_terminal();
-		init_exec(&config);
-		_exit(EXIT_MYDOCKER); /* not reached: init_exec() execs or dies */
+		become_command(&config);
+		_exit(EXIT_MYDOCKER); /* not reached: become_command() execs or dies */
 	}
 	forward_signals_to(pid);
 	return wait_for_exit(pid);

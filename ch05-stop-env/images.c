@@ -51,8 +51,7 @@ static int list_images(void)
 	struct tm tm;
 	int n;
 
-	snprintf(dir, sizeof dir, "%s/images", mydocker_root());
-	n = scandir(dir, &names, is_image_tar, by_name);
+	n = root_path(dir, sizeof dir, "images") < 0 ? -1 : scandir(dir, &names, is_image_tar, by_name);
 	if (n < 0 && errno != ENOENT) {
 		error_errno("list the images in %s", dir);
 		return EXIT_MYDOCKER;
@@ -121,16 +120,13 @@ static bool image_in_use(const char *image, char *who, size_t size)
 static int remove_image(const char *image)
 {
 	char tar[PATH_MAX], config[PATH_MAX], unpacked[PATH_MAX], who[MAX_NAME_LEN + 1] = "?";
-	const char *root = mydocker_root();
 
 	if (!image_name_is_valid(image)) {
 		error_msg("invalid image name %.80s", image);
 		return -1;
 	}
-	snprintf(tar, sizeof tar, "%s/images/%s.tar", root, image);
-	snprintf(config, sizeof config, "%s/images/%s.json", root, image);
-	snprintf(unpacked, sizeof unpacked, "%s/images/%s", root, image);
-	if (access(tar, F_OK) < 0) {
+	if (image_tar_path(image, tar, sizeof tar) < 0 || root_path(config, sizeof config, "images/%s.json", image) < 0 ||
+	    root_path(unpacked, sizeof unpacked, "images/%s", image) < 0 || access(tar, F_OK) < 0) {
 		error_msg("no image %s (mydocker images lists them)", image);
 		return -1;
 	}

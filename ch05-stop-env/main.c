@@ -52,7 +52,7 @@ static int init_command(int argc, char **argv)
 	return init_container();
 }
 
-/* `mydocker exec-init`, as exec_into_command() starts it: the command
+/* `mydocker exec-init`, as exec_command() starts it: the command
  * comes on fd 3, the container's pidfd on fd 4. */
 static int exec_init_command(int argc, char **argv)
 {
@@ -61,7 +61,7 @@ static int exec_init_command(int argc, char **argv)
 			  INIT_PIPE_FD);
 		return EXIT_MYDOCKER;
 	}
-	return exec_init();
+	return join_container();
 }
 
 /* The commands, as `mydocker --help` lists them. Each gets its own
@@ -72,7 +72,7 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "run", run_command, "run a command in a new container" },
-	{ "exec", exec_into_command, "run a command in a running container" },
+	{ "exec", exec_command, "run a command in a running container" },
 	{ "stop", stop_command, "stop running containers (SIGTERM, then SIGKILL)" },
 	{ "ps", ps_command, "list containers" },
 	{ "logs", logs_command, "print a detached container's output" },

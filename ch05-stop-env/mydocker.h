@@ -45,7 +45,7 @@ struct run_options {
 };
 
 /* A usage error (an unknown flag, no command) is shown with the usage; a
- * bad value (-m abc) with one line saying what is wrong with it. */
+ * bad value with one line saying what is wrong with it. */
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_USAGE_ERROR, PARSE_VALUE_ERROR };
 
 /* options.c: the flags of `mydocker run`. */
@@ -55,19 +55,25 @@ void print_run_usage(FILE *out);
 /* container.c: the parent's side (the book's Run and NewParentProcess);
  * ready_fd: where a monitor says the container has started (-1: none). */
 int run_container(const struct run_options *opts, int ready_fd);
-/* ...and what mydocker exec shares with it: the child's side up to the
- * exec of init, signals passed on, the wait. */
+
+/* process.c: what mydocker does with the processes it starts: signals
+ * passed on, stdin, process group, terminal, the wait for the exit. */
 char **build_init_argv(const char *init);
+void handle_signals(void);
+void forward_signals_to(pid_t pid);
+int signal_before_start(void);
 void pass_pipe_as_fd_3(int fd);
 void stdin_from_dev_null(void);
 void leave_our_process_group(bool tty);
 void take_terminal(void);
-void handle_signals(void);
-void forward_signals_to(pid_t pid);
 int wait_for_exit(pid_t pid);
+bool mydocker_runs_as(long pid);
 
 /* detach.c: run -d, with a monitor process that stays with the container. */
 int run_detached(const struct run_options *opts);
+void check_detach(void);
+
+/* container_log.c: a detached container's output, copied into its log. */
 struct container_log {
 	char path[PATH_MAX]; /* MYDOCKER_RUN/ID/container.log */
 	int file;            /* open on path */
@@ -76,11 +82,11 @@ struct container_log {
 	int slave;           /* the pty the container writes: its stdout and stderr */
 };
 #define LOG_MAX_BYTES (10 << 20)
-int log_open(struct container_log *log, const char *id);
+int log_open(struct container_log *log, bool detached, const char *id);
+void log_handed_over(struct container_log *log);
 void log_close(struct container_log *log);
 void relay_output(struct container_log *log);
 void monitor_ready(int ready_fd, const char *id, int log_fd);
-void check_detach(void);
 
 /* What the parent tells init over the pipe. */
 struct init_config {
@@ -104,7 +110,7 @@ char *read_init_config(int fd, struct init_config *config);
 /* init.c: the child's side (the book's RunContainerInitProcess), and of
  * mydocker exec. */
 int init_container(void);
-void init_exec(const struct init_config *config);
+void become_command(const struct init_config *config);
 
 /* command.c: what every command uses. command_flags() reads a command's
  * flags (common.h's parse_flags()) and on -h or a mistake prints its
@@ -113,23 +119,33 @@ void init_exec(const struct init_config *config);
 int require_root(void);
 int command_flags(int argc, char **argv, const struct flag *flags, void (*usage)(FILE *), int *code);
 
-/* check.c: mydocker check, what this host lacks; each check says ok or
- * FAIL with check_report(). A failure that the check covers ends its
- * message with CHECK_HINT. */
+/* check.c: mydocker check, what this host lacks. A failure that a check
+ * covers ends its message with CHECK_HINT. */
 int check_command(int argc, char **argv);
-void check_report(const char *item, bool ok, const char *detail, const char *fix);
 #define CHECK_HINT " ('mydocker check' tells what this host lacks)"
 
-/* prune.c: mydocker prune, what crashed containers left behind; each
- * finder reports what it finds with prune_leftover(). */
+/* prune.c: mydocker prune, what crashed containers left behind. */
 int prune_command(int argc, char **argv);
+
+/* report.c: what check and prune find, one line per item: each check says
+ * ok or FAIL with check_report(); each finder of leftovers calls
+ * prune_leftover(), which with --force removes what it found. */
+void check_report(const char *item, bool ok, const char *detail, const char *fix);
+int check_summary(void);
+void prune_begin(bool force);
 void prune_leftover(const char *what, const char *path, const char *why, int (*remove)(const char *));
-bool mydocker_runs_as(long pid);
 void prune_temp_files(const char *dir, const char *marker, const char *what, int (*remove)(const char *));
+int prune_summary(void);
+
+/* paths.c: MYDOCKER_ROOT and MYDOCKER_RUN, and the paths below them. */
+const char *mydocker_root(void);
+int root_path(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+const char *mydocker_run_dir(void);
+int run_path(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* image.c: images/NAME.tar under MYDOCKER_ROOT, unpacked once. */
-const char *mydocker_root(void);
 bool image_name_is_valid(const char *name);
+int image_tar_path(const char *name, char *out, size_t size);
 int image_unpack(const char *name, char *dir, size_t size);
 char **image_command(const char *name);
 int image_config_write(const char *name, char *const *command);
@@ -180,10 +196,8 @@ void prune_layers(void);
 
 /* volume.c: -v HOST:CONTAINER[:ro|:rw], bind-mounted by init. */
 int parse_volume(const char *spec, struct volume *v, char *error, size_t size);
-void format_volume(const struct volume *v, char *out, size_t size);
 int resolve_in_root(const char *root, const char *path, char *out, size_t size);
-int check_volumes(const struct volume *volumes, int n, const char *image_dir);
-int create_volume_dirs(const struct volume *volumes, int n);
+int prepare_volumes(const struct volume *volumes, int n, const char *image_dir, char ***specs);
 void mount_volumes(const char *root, char **specs);
 
 /* commit.c: mydocker commit CONTAINER IMAGE */
@@ -213,35 +227,36 @@ struct record {
 	bool detached;
 	struct resources limits;
 };
-const char *mydocker_run_dir(void);
 char *record_to_json(const struct record *r);
 int record_from_json(const char *text, struct record *r);
 void record_free(struct record *r);
 int record_write(const struct record *r);
 int record_read(const char *id, struct record *r);
 int record_create(struct record *r);
-int record_create_for_run(struct record *rec, const struct run_options *opts, const char *id);
+int record_create_for_run(struct record *rec, const struct run_options *opts, const char *id,
+			  char *const *volumes, char *const *env);
 void record_started(struct record *rec, pid_t pid);
 void record_finished(struct record *rec, bool started, bool remove, int code);
 int record_remove(const struct record *r);
 bool record_name_taken(const char *name);
+int check_name_is_free(const char *name);
 int record_lookup(const char *name_or_id, char id[CONTAINER_ID_LEN + 1]);
 int find_container(const char *name_or_id, char id[CONTAINER_ID_LEN + 1]);
 long long process_start_time(long long pid);
 void record_refresh_status(struct record *r);
 bool record_is_running(struct record *r);
+int container_pidfd(struct record *r);
 int record_list(struct record **records, size_t *n);
 void record_list_free(struct record *records, size_t n);
 void now_iso8601(char *out, size_t size);
 void prune_records(void);
 
 /* exec.c: mydocker exec, a command in a running container. */
-int exec_into_command(int argc, char **argv);
-int exec_init(void);
+int exec_command(int argc, char **argv);
+int join_container(void);
 void check_exec(void);
 
-/* stop.c: mydocker stop, through pidfds; rm -f uses them too. */
-int container_pidfd(struct record *r);
+/* stop.c: mydocker stop, through pidfds (record.c's container_pidfd()). */
 void wait_for_monitor(const struct record *r);
 void stop_containers(struct record *records, size_t n, int seconds);
 int stop_command(int argc, char **argv);
@@ -291,7 +306,8 @@ void check_cgroups(void);
 void prune_cgroups(void);
 
 /* cgroup_paths.c: where the hierarchies are mounted and where we are in
- * them, from the text of /proc/self/mountinfo and /proc/self/cgroup. */
+ * them, from the text of /proc/self/mountinfo and /proc/self/cgroup; and
+ * a value written to a file of a cgroup, said on failure. */
 struct cgroup_mount {
 	int version;           /* 1 or 2 */
 	char point[PATH_MAX];  /* where it is mounted */
@@ -299,6 +315,7 @@ struct cgroup_mount {
 };
 int find_cgroup_mount(const char *mountinfo, const char *controller, struct cgroup_mount *out);
 int find_own_cgroup(const char *self_cgroup, const char *controller, char *path, size_t size);
+int cgroup_write(const char *dir, const char *file, const char *value);
 
 /* The subsystems (the book's Subsystem interface): memory.c, cpu.c, cpuset.c. */
 struct subsystem {
@@ -310,7 +327,6 @@ struct subsystem {
 extern const struct subsystem memory_subsystem, cpu_subsystem, cpuset_subsystem;
 extern const struct subsystem *const subsystems[N_SUBSYSTEMS];
 
-int cgroup_write(const char *dir, const char *file, const char *value);
 uint64_t memory_oom_kills(const char *dir, int version);
 uint64_t cpu_shares_to_weight(uint64_t shares);
 

@@ -29,21 +29,6 @@
 #define DEFAULT_STOP_SECONDS 10
 #define MONITOR_MILLISECONDS 10000 /* the monitor only has its cleanup to do */
 
-/* A pidfd of the container's PID 1 if the record says it runs and the pid
- * still is that process (a pid may be reused); -1 if it has exited. */
-int container_pidfd(struct record *r)
-{
-	int fd = -1;
-
-	if (record_is_running(r))
-		fd = (int)syscall(SYS_pidfd_open, (pid_t)r->pid, 0);
-	if (fd >= 0 && process_start_time(r->pid) == r->pid_start)
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-
 static long long now_ms(void)
 {
 	struct timespec t;

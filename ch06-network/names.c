@@ -9,16 +9,11 @@
 #include "common.h"
 #include "mydocker.h"
 
-/* [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 64: no '/', so a name is one
- * directory entry, and no leading '.', so never "." or "..". */
+/* A name is one directory entry (name_is_valid()), at most 64 characters:
+ * MYDOCKER_RUN/names/NAME. */
 bool container_name_is_valid(const char *name)
 {
-	size_t len = strlen(name);
-
-	if (len == 0 || len > MAX_NAME_LEN || !strchr(
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", name[0]))
-		return false;
-	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
+	return name_is_valid(name, MAX_NAME_LEN);
 }
 
 static const char *const adjectives[] = {

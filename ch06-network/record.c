@@ -14,38 +14,13 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common.h"
 #include "json.h"
 #include "mydocker.h"
-
-const char *mydocker_run_dir(void)
-{
-	const char *dir = getenv("MYDOCKER_RUN");
-
-	return dir && *dir ? dir : "/var/run/mydocker";
-}
-
-static int record_path(char *out, size_t size, const char *id, const char *file)
-{
-	if (snprintf(out, size, "%s/%s%s%s", mydocker_run_dir(), id, file ? "/" : "",
-		     file ? file : "") >= (int)size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-static int name_path(char *out, size_t size, const char *name)
-{
-	if (snprintf(out, size, "%s/names/%s", mydocker_run_dir(), name) >= (int)size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
 
 /* --- JSON ------------------------------------------------------------ */
 
@@ -156,7 +131,7 @@ int record_write(const struct record *r)
 
 	if (!text)
 		errno = ENOMEM;
-	else if (record_path(path, sizeof path, r->id, "config.json") == 0)
+	else if (run_path(path, sizeof path, "%s/config.json", r->id) == 0)
 		ret = write_file_atomic(path, text);
 	if (ret < 0)
 		error_errno("write the record of container %s", r->id);
@@ -173,7 +148,7 @@ static void name_of(const char *id, char *name, size_t size)
 
 	name[0] = '\0';
 	snprintf(expected, sizeof expected, "../%s", id);
-	if (record_path(dir, sizeof dir, "names", NULL) < 0 || !(names = opendir(dir)))
+	if (run_path(dir, sizeof dir, "names") < 0 || !(names = opendir(dir)))
 		return;
 	while ((e = readdir(names)) != NULL) {
 		ssize_t n;
@@ -213,8 +188,8 @@ int record_read(const char *id, struct record *r)
 	struct stat st;
 	int ret;
 
-	if (record_path(dir, sizeof dir, id, NULL) < 0 || stat(dir, &st) < 0 ||
-	    record_path(path, sizeof path, id, "config.json") < 0)
+	if (run_path(dir, sizeof dir, "%s", id) < 0 || stat(dir, &st) < 0 ||
+	    run_path(path, sizeof path, "%s/config.json", id) < 0)
 		return -1;
 	text = read_file_all(path);
 	ret = text ? record_from_json(text, r) : -1;
@@ -229,9 +204,9 @@ int record_create(struct record *r)
 {
 	char dir[PATH_MAX], names[PATH_MAX], link[PATH_MAX], target[64];
 
-	if (record_path(dir, sizeof dir, r->id, NULL) < 0 ||
-	    record_path(names, sizeof names, "names", NULL) < 0 ||
-	    name_path(link, sizeof link, r->name) < 0 || mkdir_p(names, 0700) < 0 ||
+	if (run_path(dir, sizeof dir, "%s", r->id) < 0 ||
+	    run_path(names, sizeof names, "names") < 0 ||
+	    run_path(link, sizeof link, "names/%s", r->name) < 0 || mkdir_p(names, 0700) < 0 ||
 	    mkdir(dir, 0700) < 0) {
 		error_errno("create the record of container %s in %s", r->id, mydocker_run_dir());
 		return -1;
@@ -258,9 +233,9 @@ int record_remove(const struct record *r)
 {
 	char dir[PATH_MAX], link[PATH_MAX];
 
-	if (name_path(link, sizeof link, r->name) == 0)
+	if (run_path(link, sizeof link, "names/%s", r->name) == 0)
 		unlink(link);
-	if (record_path(dir, sizeof dir, r->id, NULL) < 0 || remove_tree(dir) < 0) {
+	if (run_path(dir, sizeof dir, "%s", r->id) < 0 || remove_tree(dir) < 0) {
 		error_errno("remove the record of container %s", r->id);
 		return -1;
 	}
@@ -274,7 +249,17 @@ bool record_name_taken(const char *name)
 	char link[PATH_MAX];
 	struct stat st;
 
-	return name_path(link, sizeof link, name) == 0 && stat(link, &st) == 0;
+	return run_path(link, sizeof link, "names/%s", name) == 0 && stat(link, &st) == 0;
+}
+
+/* --name NAME, before anything is made for the container: 0 if free (or
+ * no name is asked for), or -1, said. */
+int check_name_is_free(const char *name)
+{
+	if (!name || !record_name_taken(name))
+		return 0;
+	error_msg("the name %s is taken by another container (mydocker rm %s frees it)", name, name);
+	return -1;
 }
 
 /* The one container whose id starts with prefix: 0, or -1 with ENOENT
@@ -308,19 +293,19 @@ int record_lookup(const char *name_or_id, char id[CONTAINER_ID_LEN + 1])
 	struct stat st;
 
 	if (container_name_is_valid(name_or_id) &&
-	    name_path(link, sizeof link, name_or_id) == 0 &&
+	    run_path(link, sizeof link, "names/%s", name_or_id) == 0 &&
 	    (n = readlink(link, target, sizeof target - 1)) > 0) {
 		const char *base;
 		target[n] = '\0';
 		base = strrchr(target, '/');
 		base = base ? base + 1 : target;
-		if (container_id_is_valid(base) && record_path(dir, sizeof dir, base, NULL) == 0 &&
+		if (container_id_is_valid(base) && run_path(dir, sizeof dir, "%s", base) == 0 &&
 		    stat(dir, &st) == 0) {
 			strcpy(id, base);
 			return 0;
 		}
 	}
-	if (container_id_is_valid(name_or_id) && record_path(dir, sizeof dir, name_or_id, NULL) == 0 &&
+	if (container_id_is_valid(name_or_id) && run_path(dir, sizeof dir, "%s", name_or_id) == 0 &&
 	    stat(dir, &st) == 0) {
 		strcpy(id, name_or_id);
 		return 0;
@@ -345,11 +330,9 @@ int find_container(const char *name_or_id, char id[CONTAINER_ID_LEN + 1])
 
 /* The record ps shows, and the container's name: given, or made up until
  * one is free. record_create() fails with EEXIST when a name is taken. */
-int record_create_for_run(struct record *rec, const struct run_options *opts, const char *id)
+int record_create_for_run(struct record *rec, const struct run_options *opts, const char *id,
+			  char *const *volumes, char *const *env)
 {
-	char spec[2 * PATH_MAX + 4];
-	bool copied;
-
 	*rec = (struct record){ .monitor_pid = getpid(), .monitor_start = process_start_time(getpid()),
 				.exit_code = -1, .detached = opts->detach, .limits = opts->resources };
 	snprintf(rec->id, sizeof rec->id, "%s", id);
@@ -357,14 +340,9 @@ int record_create_for_run(struct record *rec, const struct run_options *opts, co
 	snprintf(rec->status, sizeof rec->status, "created");
 	now_iso8601(rec->created, sizeof rec->created);
 	rec->command = strings_copy(opts->command);
-	rec->volumes = strings_copy(NULL);
-	rec->env = container_environment(id, opts->tty, opts->env);
-	copied = rec->command && rec->volumes && rec->env;
-	for (int i = 0; copied && i < opts->n_volumes; i++) {
-		format_volume(&opts->volumes[i], spec, sizeof spec);
-		copied = strings_add(&rec->volumes, spec) == 0;
-	}
-	if (!copied) {
+	rec->volumes = strings_copy(volumes);
+	rec->env = strings_copy(env);
+	if (!rec->command || !rec->volumes || !rec->env) {
 		error_errno("create the record of container %s", id);
 		return -1;
 	}
@@ -453,6 +431,21 @@ bool record_is_running(struct record *r)
 {
 	record_refresh_status(r);
 	return strcmp(r->status, "running") == 0;
+}
+
+/* A pidfd of the container's PID 1 if the record says it runs and the pid
+ * still is that process (a pid may be reused); -1 if it has exited. */
+int container_pidfd(struct record *r)
+{
+	int fd = -1;
+
+	if (record_is_running(r))
+		fd = (int)syscall(SYS_pidfd_open, (pid_t)r->pid, 0);
+	if (fd >= 0 && process_start_time(r->pid) == r->pid_start)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 /* Every record in MYDOCKER_RUN, newest first. */

@@ -123,7 +123,7 @@ static int look_path(const char *name, const char *dirs, char *path, size_t size
 
 /* The book's syscall.Exec: the command replaces init and keeps PID 1, and
  * starts with the container's environment, not init's. */
-static void exec_command(char **command, char **env)
+static void replace_init(char **command, char **env)
 {
 	char *no_env[] = { NULL }, path[PATH_MAX];
 
@@ -142,14 +142,14 @@ static void exec_command(char **command, char **env)
 /* The command of `mydocker exec`, in the container's namespaces and
  * cgroups already (exec.c): what init does last, and no more, since the
  * container has its mounts. */
-void init_exec(const struct init_config *config)
+void become_command(const struct init_config *config)
 {
 	close_other_fds();
 	if (chdir(config->dir ? config->dir : "/") < 0)
 		die_errno(EXIT_MYDOCKER, "exec: chdir %s in the container", config->dir ? config->dir : "/");
 	drop_capabilities();
 	reset_signals();
-	exec_command(config->argv, config->env);
+	replace_init(config->argv, config->env);
 }
 
 int init_container(void)
@@ -172,6 +172,6 @@ int init_container(void)
 	mask_kernel_files();
 	drop_capabilities();
 	reset_signals();
-	exec_command(config.argv, config.env);
+	replace_init(config.argv, config.env);
 	return EXIT_MYDOCKER; /* not reached */
 }

@@ -52,9 +52,9 @@ int subnet_parse(const char *text, struct subnet *s, char *error, size_t size)
 		return -1;
 	}
 	s->prefix = (int)prefix;
-	s->network = ntohl(in.s_addr);
-	if (s->network & ~subnet_mask(s)) {
-		struct subnet aligned = { s->network & subnet_mask(s), s->prefix };
+	s->address = ntohl(in.s_addr);
+	if (s->address & ~subnet_mask(s)) {
+		struct subnet aligned = { s->address & subnet_mask(s), s->prefix };
 		char hint[32];
 		subnet_format(&aligned, hint, sizeof hint);
 		snprintf(error, size, "invalid subnet %.80s: host bits are set (did you mean %s?)", text, hint);
@@ -70,19 +70,19 @@ uint32_t subnet_mask(const struct subnet *s)
 
 uint32_t subnet_gateway(const struct subnet *s)
 {
-	return s->network + 1;
+	return s->address + 1;
 }
 
 static uint32_t subnet_broadcast(const struct subnet *s)
 {
-	return s->network | ~subnet_mask(s);
+	return s->address | ~subnet_mask(s);
 }
 
 bool subnets_overlap(const struct subnet *a, const struct subnet *b)
 {
 	uint32_t mask = a->prefix < b->prefix ? subnet_mask(a) : subnet_mask(b);
 
-	return (a->network & mask) == (b->network & mask);
+	return (a->address & mask) == (b->address & mask);
 }
 
 void address_format(uint32_t address, char *out, size_t size)
@@ -97,17 +97,8 @@ void subnet_format(const struct subnet *s, char *out, size_t size)
 {
 	char address[INET_ADDRSTRLEN];
 
-	address_format(s->network, address, sizeof address);
+	address_format(s->address, address, sizeof address);
 	snprintf(out, size, "%s/%d", address, s->prefix);
-}
-
-static int ipam_path(const char *network, const char *file, char *out, size_t size)
-{
-	if (snprintf(out, size, "%s/networks/%s/%s", mydocker_root(), network, file) >= (int)size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
 }
 
 /* The lock of network's addresses, held: an fd to close, or -1. */
@@ -116,7 +107,7 @@ static int ipam_lock(const char *network)
 	char path[PATH_MAX];
 	int fd = -1;
 
-	if (ipam_path(network, "lock", path, sizeof path) == 0)
+	if (root_path(path, sizeof path, "networks/%s/lock", network) == 0)
 		fd = lock_file(path);
 	if (fd < 0)
 		error_errno("lock the addresses of network %s", network);
@@ -132,7 +123,7 @@ static int read_allocations(const char *network, struct allocation **out, size_t
 
 	*out = NULL;
 	*n = 0;
-	if (ipam_path(network, "addresses", path, sizeof path) < 0)
+	if (root_path(path, sizeof path, "networks/%s/addresses", network) < 0)
 		return -1;
 	text = read_file_all(path);
 	if (!text)
@@ -161,7 +152,7 @@ static int write_allocations(const char *network, const struct allocation *all, 
 	char path[PATH_MAX], *text = malloc(n * 32 + 1);
 	int ret = -1;
 
-	if (text && ipam_path(network, "addresses", path, sizeof path) == 0) {
+	if (text && root_path(path, sizeof path, "networks/%s/addresses", network) == 0) {
 		char address[INET_ADDRSTRLEN];
 		size_t len = 0;
 		text[0] = '\0';
@@ -209,7 +200,7 @@ static uint32_t wanted_address(const char *wanted, const struct subnet *s, const
 		return 0;
 	}
 	address = ntohl(in.s_addr);
-	if ((address & subnet_mask(s)) != s->network || address <= subnet_gateway(s) ||
+	if ((address & subnet_mask(s)) != s->address || address <= subnet_gateway(s) ||
 	    address >= subnet_broadcast(s)) {
 		error_msg("--ip %s: not an address a container can have in this network", wanted);
 		return 0;
@@ -325,8 +316,7 @@ void prune_addresses(void)
 	struct dirent *e;
 	DIR *d;
 
-	snprintf(dir, sizeof dir, "%s/networks", mydocker_root());
-	d = opendir(dir);
+	d = root_path(dir, sizeof dir, "networks") < 0 ? NULL : opendir(dir);
 	while (d && (e = readdir(d)) != NULL) {
 		char **holders = e->d_name[0] == '.' ? NULL : ipam_holders(e->d_name);
 		for (char **h = holders; h && *h; h++) {

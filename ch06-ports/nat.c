@@ -164,8 +164,10 @@ static int ensure_table(void)
 			   "add set " TABLE " bridges { type ifname; }");
 }
 
-/* The rules of the table, as (chain, handle, comment); -1 if there is no
- * table (then *n is 0). Read from `list table` with handles, as text:
+/* The rules of the table, as (chain, handle, comment): 0, or -1 with
+ * ENOENT when there is no table, another errno when they could not all be
+ * read (a list cut short would make a table look empty that is not; then
+ * *n is 0). Read from `list table` with handles, as text:
  *
  *     chain output {
  *         ... comment "port 0123456789ab tcp 18080" # handle 7
@@ -185,8 +187,10 @@ static int list_rules(struct nat_rule **rules, size_t *n)
 
 	*rules = NULL;
 	*n = 0;
-	if (nft("list table " TABLE, &text, error, sizeof error) < 0)
+	if (nft("list table " TABLE, &text, error, sizeof error) < 0) {
+		errno = strstr(error, "No such file or directory") ? ENOENT : EIO;
 		return -1;
+	}
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		const char *handle = strstr(line, "# handle "), *comment = strstr(line, "comment \"");
 		char word[8] = "";
@@ -194,8 +198,14 @@ static int list_rules(struct nat_rule **rules, size_t *n)
 		if (sscanf(line, " chain %15s {", chain) == 1 || !handle || strcmp(word, "table") == 0 ||
 		    strcmp(word, "set") == 0)
 			continue; /* the table's, its chains' and its set's own lines have handles too */
-		if (!(bigger = realloc(*rules, (*n + 1) * sizeof **rules)))
-			break;
+		if (!(bigger = realloc(*rules, (*n + 1) * sizeof **rules))) {
+			free(*rules);
+			free(text);
+			*rules = NULL;
+			*n = 0;
+			errno = ENOMEM;
+			return -1;
+		}
 		*rules = bigger;
 		snprintf(bigger[*n].chain, sizeof bigger[*n].chain, "%s", chain);
 		bigger[*n].comment[0] = '\0';
@@ -216,8 +226,12 @@ static int delete_rules(const char *prefix)
 	size_t n, left = 0;
 	int ret = 0;
 
-	if (list_rules(&rules, &n) < 0)
-		return 0; /* no table: nothing of ours */
+	if (list_rules(&rules, &n) < 0) {
+		if (errno == ENOENT)
+			return 0; /* no table: nothing of ours */
+		error_errno("nftables: read the rules of table " TABLE);
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (strncmp(rules[i].comment, prefix, strlen(prefix)) != 0)
 			left++;
@@ -234,11 +248,9 @@ static int delete_rules(const char *prefix)
  * changed: two runs cannot map one port. An fd to close, or -1. */
 static int nat_lock(void)
 {
-	char path[PATH_MAX];
-	int fd;
+	char path[PATH_MAX] = "networks/.nat-lock";
+	int fd = root_path(path, sizeof path, "networks/.nat-lock") < 0 ? -1 : lock_file(path);
 
-	snprintf(path, sizeof path, "%s/networks/.nat-lock", mydocker_root());
-	fd = lock_file(path);
 	if (fd < 0)
 		error_errno("lock %s", path);
 	return fd;
@@ -295,23 +307,28 @@ int nat_remove_network(const char *name)
 	return ret;
 }
 
-/* The container that maps proto/port already, into who; false if none. */
-static bool port_taken(const struct port *p, char *who, size_t size)
+/* Is proto/port mapped already? 1, with the container that maps it in
+ * who; 0; or -1 when the rules cannot be read (said). */
+static int port_taken(const struct port *p, char *who, size_t size)
 {
 	struct nat_rule *rules;
 	char suffix[32];
 	size_t n;
-	bool taken = false;
+	int taken = 0;
 
 	snprintf(suffix, sizeof suffix, " %s %d", p->proto, p->host);
-	if (list_rules(&rules, &n) < 0)
-		return false;
+	if (list_rules(&rules, &n) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		error_errno("nftables: read the rules of table " TABLE);
+		return -1;
+	}
 	for (size_t i = 0; i < n && !taken; i++) {
 		size_t len = strlen(rules[i].comment);
 		if (strncmp(rules[i].comment, "port ", 5) == 0 && len > strlen(suffix) &&
 		    strcmp(rules[i].comment + len - strlen(suffix), suffix) == 0) {
 			snprintf(who, size, "%.12s", rules[i].comment + 5);
-			taken = true;
+			taken = 1;
 		}
 	}
 	free(rules);
@@ -334,8 +351,10 @@ int nat_add_ports(const char *id, const char *address, const struct port *ports,
 		ret = -1;
 	for (int i = 0; ret == 0 && i < n; i++) {
 		const struct port *p = &ports[i];
-		if (port_taken(p, who, sizeof who)) {
+		int taken = port_taken(p, who, sizeof who);
+		if (taken > 0)
 			error_msg("port %d/%s is mapped already, by container %s", p->host, p->proto, who);
+		if (taken != 0) {
 			ret = -1;
 			break;
 		}

@@ -32,17 +32,8 @@
 /* A link's name has at most 15 characters (IFNAMSIZ, with its '\0'). */
 #define MAX_LINK_NAME 15
 
-static int network_dir(const char *name, char *out, size_t size)
-{
-	if (snprintf(out, size, "%s/networks/%s", mydocker_root(), name) >= (int)size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
-
-/* A network name is its bridge's name: 1 to 15 of [a-zA-Z0-9_.-], not
- * starting with '.', '-' or '_'. */
+/* A network name is its bridge's name: a name (name_is_valid()) of at most
+ * 15 characters. */
 static bool network_name_is_valid(const char *name, char *error, size_t size)
 {
 	size_t len = strlen(name);
@@ -52,8 +43,7 @@ static bool network_name_is_valid(const char *name, char *error, size_t size)
 			 name, MAX_LINK_NAME);
 		return false;
 	}
-	if (len == 0 || !strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", name[0]) ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len) {
+	if (!name_is_valid(name, MAX_LINK_NAME)) {
 		snprintf(error, size, "invalid network name %.80s: letters, digits and '_', '.', '-', "
 			 "starting with a letter or digit", name);
 		return false;
@@ -69,7 +59,7 @@ int network_read(const char *name, struct network *n)
 	cJSON *o = NULL;
 	int ret = -1;
 
-	if (network_name_is_valid(name, error, sizeof error) && network_dir(name, dir, sizeof dir) == 0) {
+	if (network_name_is_valid(name, error, sizeof error) && root_path(dir, sizeof dir, "networks/%s", name) == 0) {
 		snprintf(path, sizeof path, "%s/config.json", dir);
 		text = read_file_all(path);
 	}
@@ -101,7 +91,7 @@ static int network_write(const struct network *n)
 	if (o && cJSON_AddStringToObject(o, "name", n->name) && cJSON_AddStringToObject(o, "driver", "bridge") &&
 	    cJSON_AddStringToObject(o, "subnet", subnet) && cJSON_AddStringToObject(o, "gateway", gateway) &&
 	    cJSON_AddStringToObject(o, "bridge", n->name) && (text = cJSON_Print(o)) &&
-	    network_dir(n->name, dir, sizeof dir) == 0) {
+	    root_path(dir, sizeof dir, "networks/%s", n->name) == 0) {
 		char path[PATH_MAX + 16];
 		snprintf(path, sizeof path, "%s/config.json", dir);
 		ret = write_file_atomic(path, text);
@@ -121,8 +111,7 @@ static char **network_names(void)
 	struct dirent *e;
 	DIR *d;
 
-	snprintf(dir, sizeof dir, "%s/networks", mydocker_root());
-	if (!names || !(d = opendir(dir)))
+	if (!names || root_path(dir, sizeof dir, "networks") < 0 || !(d = opendir(dir)))
 		return names;
 	while ((e = readdir(d)) != NULL)
 		if (e->d_name[0] != '.' && strings_add(&names, e->d_name) < 0)
@@ -143,7 +132,7 @@ static bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size
 		struct subnet route;
 		if (sscanf(line, "%31s %x %*x %*x %*d %*d %*d %x", dev, &destination, &mask) != 3 || mask == 0)
 			continue;
-		route.network = ntohl(destination);
+		route.address = ntohl(destination);
 		route.prefix = __builtin_popcount(mask);
 		if (subnets_overlap(s, &route)) {
 			subnet_format(&route, dest, sizeof dest);
@@ -201,12 +190,11 @@ static int bridge_create(const struct network *n)
  * creates cannot take overlapping subnets: an fd to close, or -1. */
 static int networks_lock(void)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 8];
+	char dir[PATH_MAX], path[PATH_MAX] = "networks/.lock";
 	int fd = -1;
 
-	snprintf(dir, sizeof dir, "%s/networks", mydocker_root());
-	snprintf(path, sizeof path, "%s/.lock", dir);
-	if (mkdir_p(dir, 0700) == 0)
+	if (root_path(dir, sizeof dir, "networks") == 0 && path_join(path, sizeof path, dir, ".lock") == 0 &&
+	    mkdir_p(dir, 0700) == 0)
 		fd = lock_file(path);
 	if (fd < 0)
 		error_errno("lock %s", path);
@@ -279,7 +267,7 @@ static int network_create(const char *name, const char *driver, const char *subn
 	snprintf(n.name, sizeof n.name, "%s", name);
 	if ((lock = networks_lock()) < 0)
 		return -1;
-	if (network_dir(name, dir, sizeof dir) == 0 && access(dir, F_OK) == 0)
+	if (root_path(dir, sizeof dir, "networks/%s", name) == 0 && access(dir, F_OK) == 0)
 		error_msg("network %s exists (mydocker network rm %s removes it)", name, name);
 	else if (subnet_is_free(&n.subnet))
 		ret = make_network(&n, dir);
@@ -287,21 +275,24 @@ static int network_create(const char *name, const char *driver, const char *subn
 	return ret;
 }
 
-/* The first running container that holds an address in network, into
- * who; false if none. */
-static bool network_in_use(const char *network, char *who, size_t size)
+/* Does a running container hold an address in network? 1, with the first
+ * in who; 0; or -1 when its addresses cannot be read (said): the network
+ * is kept. */
+static int network_in_use(const char *network, char *who, size_t size)
 {
 	char **holders = ipam_holders(network), id[CONTAINER_ID_LEN + 1];
-	bool used = false;
+	int used = 0;
 
-	if (!holders)
-		return true; /* cannot tell: keep it */
+	if (!holders) {
+		error_errno("network %s: read which containers hold its addresses", network);
+		return -1;
+	}
 	for (char **h = holders; *h && !used; h++) {
 		struct record r;
 		if (record_lookup(*h, id) == 0 && record_read(id, &r) == 0) {
 			if (record_is_running(&r)) {
 				snprintf(who, size, "%s", r.name);
-				used = true;
+				used = 1;
 			}
 			record_free(&r);
 		}
@@ -321,7 +312,7 @@ static int remove_unused(const struct network *n)
 		error_errno("delete bridge %s", n->name);
 		return -1;
 	}
-	if (network_dir(n->name, dir, sizeof dir) < 0 || remove_tree(dir) < 0) {
+	if (root_path(dir, sizeof dir, "networks/%s", n->name) < 0 || remove_tree(dir) < 0) {
 		error_errno("remove %s", dir);
 		return -1;
 	}
@@ -331,15 +322,16 @@ static int remove_unused(const struct network *n)
 
 static int network_remove(const char *name)
 {
-	char who[MAX_NAME_LEN + 1] = "?";
+	char who[MAX_NAME_LEN + 1];
 	struct network n;
-	int lock, ret = -1;
+	int lock, used, ret = -1;
 
 	if (network_read(name, &n) < 0 || (lock = networks_lock()) < 0)
 		return -1;
-	if (network_in_use(name, who, sizeof who))
+	used = network_in_use(name, who, sizeof who);
+	if (used > 0)
 		error_msg("network %s is in use by container %s: stop it first (mydocker stop %s)", name, who, who);
-	else
+	else if (used == 0)
 		ret = remove_unused(&n);
 	close(lock);
 	return ret;
@@ -377,6 +369,37 @@ static void print_network_usage(FILE *out)
 		"  -h, --help        print this help\n");
 }
 
+/* network rm NAME...: each name said as it goes. */
+static int network_rm_command(int argc, char **argv)
+{
+	int failed = 0;
+
+	if (argc == 0) {
+		error_msg("network rm needs at least one network");
+		return EXIT_MYDOCKER;
+	}
+	for (int i = 0; i < argc; i++) {
+		if (network_remove(argv[i]) < 0)
+			failed = 1;
+		else
+			printf("%s\n", argv[i]);
+	}
+	return failed ? EXIT_MYDOCKER : 0;
+}
+
+/* network create [--driver bridge] --subnet CIDR NAME */
+static int network_create_command(int argc, char **argv, const char *driver, const char *subnet)
+{
+	if (!subnet || argc != 1) {
+		error_msg("network create needs --subnet CIDR and a name");
+		return EXIT_MYDOCKER;
+	}
+	if (network_create(argv[0], driver, subnet) < 0)
+		return EXIT_MYDOCKER;
+	printf("%s\n", argv[0]);
+	return 0;
+}
+
 int network_command(int argc, char **argv)
 {
 	const char *driver = "bridge", *subnet = NULL;
@@ -401,55 +424,56 @@ int network_command(int argc, char **argv)
 	}
 	if (require_root() < 0)
 		return EXIT_MYDOCKER;
-	if (strcmp(argv[1], "create") == 0) {
-		if (!subnet || argc - i != 1) {
-			error_msg("network create needs --subnet CIDR and a name");
-			return EXIT_MYDOCKER;
-		}
-		if (network_create(argv[i], driver, subnet) < 0)
-			return EXIT_MYDOCKER;
-		printf("%s\n", argv[i]);
-		return 0;
-	}
-	if (strcmp(argv[1], "rm") == 0 || strcmp(argv[1], "remove") == 0) {
-		int failed = 0;
-		if (i == argc) {
-			error_msg("network rm needs at least one network");
-			return EXIT_MYDOCKER;
-		}
-		for (; i < argc; i++) {
-			if (network_remove(argv[i]) < 0)
-				failed = 1;
-			else
-				printf("%s\n", argv[i]);
-		}
-		return failed ? EXIT_MYDOCKER : 0;
-	}
+	if (strcmp(argv[1], "create") == 0)
+		return network_create_command(argc - i, argv + i, driver, subnet);
+	if (strcmp(argv[1], "rm") == 0 || strcmp(argv[1], "remove") == 0)
+		return network_rm_command(argc - i, argv + i);
 	error_msg("unknown network command: %s (create, ls, rm)", argv[1]);
 	return EXIT_MYDOCKER;
 }
 
 /* --- a container on a network --------------------------------------- */
 
-/* The book's Connect, before the container exists: its address. */
-int network_connect(struct connection *c, const char *network, const char *ip, const char *id)
+/* The book's Connect, before the container exists: its address in the
+ * network --net names; without --net, nothing. */
+int network_connect(struct connection *c, const struct run_options *opts, const char *id)
 {
 	memset(c, 0, sizeof *c);
-	if (network_read(network, &c->network) < 0 ||
-	    ipam_allocate(network, &c->network.subnet, id, ip, &c->address) < 0)
+	if (!opts->network)
+		return 0;
+	if (network_read(opts->network, &c->network) < 0 ||
+	    ipam_allocate(opts->network, &c->network.subnet, id, opts->ip, &c->address) < 0)
 		return -1;
 	snprintf(c->id, sizeof c->id, "%s", id);
+	c->ports = opts->ports;
+	c->n_ports = opts->n_ports;
 	/* vethID: 11 of the id's 12 digits, to fit 15 characters */
 	snprintf(c->host_end, sizeof c->host_end, "veth%.11s", id);
 	c->allocated = true;
 	return 0;
 }
 
+/* -p: the container's ports, mapped to its address. */
+static int publish_ports(struct connection *c)
+{
+	char address[INET_ADDRSTRLEN];
+
+	if (c->n_ports == 0)
+		return 0;
+	address_format(c->address, address, sizeof address);
+	if (nat_add_ports(c->id, address, c->ports, c->n_ports) < 0)
+		return -1;
+	c->published = true;
+	return 0;
+}
+
 /* Once the container's first process exists, waiting for its command: the
  * veth, its eth0 end made in that process's network namespace, the other
- * end plugged into the bridge. */
+ * end plugged into the bridge; and its ports (-p) published. */
 int network_plug(struct connection *c, pid_t pid)
 {
+	if (!c->allocated)
+		return 0;
 	if (link_add_veth(c->host_end, "eth0", pid) < 0) {
 		error_errno("create veth %s", c->host_end);
 		return -1;
@@ -460,29 +484,46 @@ int network_plug(struct connection *c, pid_t pid)
 		return -1;
 	}
 	debug("network %s: veth %s in the bridge, eth0 in the container", c->network.name, c->host_end);
-	return 0;
+	return publish_ports(c);
 }
 
-/* What init needs: "ADDRESS/PREFIX", and the gateway. */
-void network_init_keys(const struct connection *c, char *address, size_t size, char *gateway, size_t gsize)
+/* What init needs to set up eth0: "ADDRESS/PREFIX", and the gateway, kept
+ * in c for as long as config points at them. */
+void network_init_keys(struct connection *c, struct init_config *config)
 {
-	char text[INET_ADDRSTRLEN];
+	char address[INET_ADDRSTRLEN];
 
-	address_format(c->address, text, sizeof text);
-	snprintf(address, size, "%s/%d", text, c->network.subnet.prefix);
-	address_format(subnet_gateway(&c->network.subnet), gateway, gsize);
+	if (!c->linked)
+		return;
+	address_format(c->address, address, sizeof address);
+	snprintf(c->address_key, sizeof c->address_key, "%s/%d", address, c->network.subnet.prefix);
+	address_format(subnet_gateway(&c->network.subnet), c->gateway_key, sizeof c->gateway_key);
+	config->link = "eth0";
+	config->address = c->address_key;
+	config->gateway = c->gateway_key;
 }
 
-/* Undoes network_connect() once the container has exited: its address
- * back. Not the veth: a veth goes with either of its ends, and its eth0
+/* What ps shows of it: the network, and the address there. */
+void network_record(const struct connection *c, struct record *r)
+{
+	if (!c->allocated)
+		return;
+	snprintf(r->network, sizeof r->network, "%s", c->network.name);
+	address_format(c->address, r->ip, sizeof r->ip);
+}
+
+/* Undoes network_connect() once the container has exited: its ports, its
+ * address back. Not the veth: a veth goes with either of its ends, and its eth0
  * end goes with the container's network namespace, which the kernel
  * destroys in the background once its last process has exited (deleting
  * it ourselves would wait for the network stack, ~30 ms). */
 void network_disconnect(struct connection *c)
 {
+	if (c->published)
+		nat_remove_ports(c->id);
 	if (c->allocated)
 		ipam_release(c->network.name, c->id);
-	c->linked = c->allocated = false;
+	c->published = c->linked = c->allocated = false;
 }
 
 /* In init, in the container's network namespace, before its command: lo
@@ -523,7 +564,11 @@ void prune_links(void)
 	struct dirent *e, *c;
 	DIR *links = opendir("/sys/class/net"), *dir;
 
-	snprintf(containers, sizeof containers, "%s/containers", mydocker_root());
+	if (root_path(containers, sizeof containers, "containers") < 0) {
+		if (links)
+			closedir(links);
+		return; /* cannot tell which veths are looked after */
+	}
 	while (links && (e = readdir(links)) != NULL) {
 		bool looked_after = false;
 		if (strncmp(e->d_name, "veth", 4) != 0 || strlen(e->d_name) != 15 || strspn(e->d_name + 4, "0123456789abcdef") != 11)

@@ -100,12 +100,48 @@ static int add_to_list(char ***list, size_t *n, const char *s)
 	return 0;
 }
 
+/* How many strings each list of config has, while it is decoded. */
+struct counts {
+	size_t args, env, volumes;
+};
+
+/* One pair into config: 0, or -1 for a key this program does not know, or
+ * a list that cannot grow. */
+static int decode_pair(struct init_config *config, struct counts *n, const char *key, const char *value)
+{
+	if (strcmp(key, "arg") == 0)
+		return add_to_list(&config->argv, &n->args, value);
+	if (strcmp(key, "env") == 0)
+		return add_to_list(&config->env, &n->env, value);
+	if (strcmp(key, "volume") == 0)
+		return add_to_list(&config->volumes, &n->volumes, value);
+	if (strcmp(key, "root") == 0)
+		config->root = (char *)value;
+	else if (strcmp(key, "hostname") == 0)
+		config->hostname = (char *)value;
+	else if (strcmp(key, "dir") == 0)
+		config->dir = (char *)value;
+	else if (strcmp(key, "pid") == 0)
+		config->pid = (char *)value;
+	else if (strcmp(key, "tty") == 0)
+		config->tty = (char *)value;
+	else if (strcmp(key, "link") == 0)
+		config->link = (char *)value;
+	else if (strcmp(key, "address") == 0)
+		config->address = (char *)value;
+	else if (strcmp(key, "gateway") == 0)
+		config->gateway = (char *)value;
+	else
+		return -1;
+	return 0;
+}
+
 /* A message -> config, whose strings point into msg. -1 with EINVAL for a
  * message that is cut short, has an unknown key or no command. */
 int decode_init_config(const char *msg, size_t len, struct init_config *config)
 {
 	const char *p = msg, *end = msg + len;
-	size_t n = 0, n_env = 0, n_volumes = 0;
+	struct counts n = { 0 };
 
 	memset(config, 0, sizeof *config);
 	while (p < end) {
@@ -116,33 +152,11 @@ int decode_init_config(const char *msg, size_t len, struct init_config *config)
 		value++;
 		p = next + 1;
 		if (strcmp(key, "end") == 0) {
-			if (p == end && n > 0)
+			if (p == end && n.args > 0)
 				return 0;
 			break; /* something after the end, or no command */
 		}
-		if (strcmp(key, "root") == 0)
-			config->root = (char *)value;
-		else if (strcmp(key, "hostname") == 0)
-			config->hostname = (char *)value;
-		else if (strcmp(key, "dir") == 0)
-			config->dir = (char *)value;
-		else if (strcmp(key, "pid") == 0)
-			config->pid = (char *)value;
-		else if (strcmp(key, "tty") == 0)
-			config->tty = (char *)value;
-		else if (strcmp(key, "link") == 0)
-			config->link = (char *)value;
-		else if (strcmp(key, "address") == 0)
-			config->address = (char *)value;
-		else if (strcmp(key, "gateway") == 0)
-			config->gateway = (char *)value;
-		else if (strcmp(key, "env") == 0) {
-			if (add_to_list(&config->env, &n_env, value) < 0)
-				break;
-		} else if (strcmp(key, "volume") == 0) {
-			if (add_to_list(&config->volumes, &n_volumes, value) < 0)
-				break;
-		} else if (strcmp(key, "arg") != 0 || add_to_list(&config->argv, &n, value) < 0)
+		if (decode_pair(config, &n, key, value) < 0)
 			break;
 	}
 	free(config->argv);
@@ -158,20 +172,10 @@ int decode_init_config(const char *msg, size_t len, struct init_config *config)
 /* Parent: writes the whole message, then closes, so init sees end-of-file. */
 int send_init_config(int fd, const struct init_config *config)
 {
-	size_t len, done = 0;
+	size_t len;
 	char *msg = encode_init_config(config, &len);
-	int ret = -1;
+	int ret = msg ? write_all(fd, msg, len) : -1;
 
-	while (msg && done < len) {
-		ssize_t n = write(fd, msg + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto out;
-		done += (size_t)n;
-	}
-	ret = msg ? 0 : -1;
-out:
 	free(msg);
 	close(fd);
 	return ret;

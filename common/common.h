@@ -11,12 +11,17 @@
  *    return -1; their callers only clean up and pass the failure on.
  *  - main() returns the exit code; a child process with nothing to clean up
  *    calls die_errno() or die_msg(), which exit at once with _exit(2).
+ *  - A parser of text a user typed (a flag's value, a line of a file) takes
+ *    (..., char *error, size_t size) last and returns 0, or -1 with why in
+ *    error, one line that names the text ("invalid -p 80: expected
+ *    HOSTPORT:CONTAINERPORT"): the command that called it says it once.
  *  - Exit codes follow docker: 125 when mydocker itself failed, 126 when the
  *    command cannot be invoked, 127 when it is not found; otherwise the
  *    container's own status (128+N when killed by signal N). */
 #ifndef MYDOCKER_COMMON_H
 #define MYDOCKER_COMMON_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +52,7 @@ void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* file.c: small files, such as those under /proc and /sys/fs/cgroup. */
 ssize_t read_file(const char *path, char *buf, size_t size);
 char *read_file_all(const char *path);
+int write_all(int fd, const char *text, size_t len);
 int write_file(const char *path, const char *text);
 int write_file_atomic(const char *path, const char *text);
 int mkdir_p(const char *path, mode_t mode);
@@ -54,7 +60,11 @@ int mkdir_p(const char *path, mode_t mode);
  * close() lets go, or -1. */
 int lock_file(const char *path);
 int remove_tree(const char *path);
+/* Paths are built with these, never cut short: 0, or -1 with ENAMETOOLONG
+ * when the path does not fit in out. */
 int path_join(char *out, size_t size, const char *dir, const char *name);
+int path_printf(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int path_vprintf(char *out, size_t size, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* flags.c: a small command's flags. A flag sets *on, or, if it has a
  * value (--format json, --format=json), stores it in *value. flags ends
@@ -70,11 +80,13 @@ struct flag {
 enum { FLAGS_HELP = -1, FLAGS_WRONG = -2 };
 int parse_flags(int argc, char **argv, const struct flag *flags, char *why, size_t size);
 
-/* strings.c: NULL-terminated lists of strings on the heap (argv, environ). */
+/* strings.c: NULL-terminated lists of strings on the heap (argv, environ),
+ * and the names mydocker lets a user give (containers, images, networks). */
 size_t strings_count(char *const *list);
 int strings_add(char ***list, const char *s);
 char **strings_copy(char *const *list);
 void strings_free(char **list);
+bool name_is_valid(const char *name, size_t max);
 
 /* run.c: another program, its stderr silenced: its exit status, or -1. */
 int run_quietly(char *const argv[]);

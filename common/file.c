@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +81,9 @@ fail:;
 	return NULL;
 }
 
-static int write_all(int fd, const char *text, size_t len)
+/* Writes all of text: write(2) may write less than it is given (a pipe,
+ * a signal), so write again until it is all written. */
+int write_all(int fd, const char *text, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, text, len);
@@ -184,11 +187,29 @@ int remove_tree(const char *path)
 
 int path_join(char *out, size_t size, const char *dir, const char *name)
 {
-	if (snprintf(out, size, "%s/%s", dir, name) >= (int)size) {
+	return path_printf(out, size, "%s/%s", dir, name);
+}
+
+int path_vprintf(char *out, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(out, size, fmt, ap);
+
+	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	return 0;
+}
+
+int path_printf(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = path_vprintf(out, size, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 int lock_file(const char *path)

@@ -53,3 +53,16 @@ void strings_free(char **list)
 		free(list[i]);
 	free(list);
 }
+
+/* [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most max characters: no '/', so a name is
+ * one directory entry, and no leading '.' or '-', so never "." or ".." or
+ * something that reads as a flag. */
+bool name_is_valid(const char *name, size_t max)
+{
+	static const char first[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t len = strlen(name);
+
+	if (len == 0 || len > max || !strchr(first, name[0]))
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
+}

@@ -9,8 +9,8 @@ since ch05-stop-env
 # part: 3
 # hint: environment_flag(): NAME=VALUE, or NAME with its value here; environment_set() replaces a default of that name.
 test_e_sets_variables_on_top_of_docker_s_defaults() {
-	FROM_HOST=here HOST_SECRET=token mydocker run --name container4 -e bird=123 -e luck=bird "${IMAGE[@]}" \
-		-e FROM_HOST -e NOT_SET_HERE -e "SPACES=a  b" -e PATH=/bin:/usr/bin test /bin/sh -c 'env | sort'
+	FROM_HOST=here HOST_SECRET=token mydocker run --name container4 -e bird=123 -e luck=bird \
+		-e FROM_HOST -e NOT_SET_HERE -e "SPACES=a  b" -e PATH=/bin:/usr/bin "${IMAGE[@]}" /bin/sh -c 'env | sort'
 	expect_status 0
 	expect_stdout "FROM_HOST=here
 HOME=/root

@@ -138,7 +138,7 @@ before ch05-stop-env
 
 # hint: --image defaults to busybox.
 test_default_image_is_busybox() {
-	mydocker run "${IMAGE[@]}" /bin/sh -c 'ls /usr/bin/probe 2>/dev/null || echo no-probe; readlink /bin/sh'
+	mydocker run /bin/sh -c 'ls /usr/bin/probe 2>/dev/null || echo no-probe; readlink /bin/sh'
 	expect_status 0
 	expect_stdout "no-probe
 /bin/busybox"

@@ -63,7 +63,7 @@ static void test_no_image_and_the_old_flag(void **state)
 
 	assert_int_equal(parse_run_options(ARGC(a), a, &o), PARSE_USAGE_ERROR);
 	assert_string_equal(o.error, "run needs an image (mydocker images lists them)");
-	assert_int_equal(parse_run_options(ARGC(b), b, &o), PARSE_USAGE_ERROR);
+	assert_int_equal(parse_run_options(ARGC(b), b, &o), PARSE_VALUE_ERROR); /* the line says the new order */
 	assert_non_null(strstr(o.error, "--image is gone"));
 	assert_int_equal(parse_run_options(ARGC(c), c, &o), PARSE_VALUE_ERROR);
 	assert_non_null(strstr(o.error, "invalid image name ../etc"));
