@@ -5,10 +5,8 @@
  * function next to the code that makes and removes it, which says what it
  * finds with prune_leftover() (report.c), and prune_command() calls each, a
  * line per kind. */
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common.h"
 #include "mydocker.h"

@@ -65,16 +65,31 @@ fail:
 	return NULL;
 }
 
-static int add_arg(struct init_config *config, size_t *n, const char *arg)
+/* Appends to a NULL-terminated list of n strings. */
+static int add_to_list(char ***list, size_t *n, const char *s)
 {
-	char **argv = realloc(config->argv, (*n + 2) * sizeof *argv);
+	char **bigger = realloc(*list, (*n + 2) * sizeof *bigger);
 
-	if (!argv)
+	if (!bigger)
 		return -1;
-	config->argv = argv;
-	argv[(*n)++] = (char *)arg;
-	argv[*n] = NULL;
+	*list = bigger;
+	bigger[(*n)++] = (char *)s;
+	bigger[*n] = NULL;
 	return 0;
+}
+
+/* How many strings each list of config has, while it is decoded. */
+struct counts {
+	size_t args;
+};
+
+/* One pair into config: 0, or -1 for a key this program does not know, or
+ * a list that cannot grow. */
+static int decode_pair(struct init_config *config, struct counts *n, const char *key, const char *value)
+{
+	if (strcmp(key, "arg") == 0)
+		return add_to_list(&config->argv, &n->args, value);
+	return -1;
 }
 
 /* A message -> config, whose strings point into msg. -1 with EINVAL for a
@@ -82,7 +97,7 @@ static int add_arg(struct init_config *config, size_t *n, const char *arg)
 int decode_init_config(const char *msg, size_t len, struct init_config *config)
 {
 	const char *p = msg, *end = msg + len;
-	size_t n = 0;
+	struct counts n = { 0 };
 
 	memset(config, 0, sizeof *config);
 	while (p < end) {
@@ -93,11 +108,11 @@ int decode_init_config(const char *msg, size_t len, struct init_config *config)
 		value++;
 		p = next + 1;
 		if (strcmp(key, "end") == 0) {
-			if (p == end && n > 0)
+			if (p == end && n.args > 0)
 				return 0;
 			break; /* something after the end, or no command */
 		}
-		if (strcmp(key, "arg") != 0 || add_arg(config, &n, value) < 0)
+		if (decode_pair(config, &n, key, value) < 0)
 			break;
 	}
 	free(config->argv);

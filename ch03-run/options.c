@@ -121,7 +121,6 @@ enum parse_result parse_run_options(int argc, char **argv, struct run_options *o
 {
 	struct option longopts[ARRAY_SIZE(run_flags) + 2];
 	char shortopts[3 * ARRAY_SIZE(run_flags) + 4];
-	const struct run_flag *flag;
 	int c;
 
 	memset(opts, 0, sizeof *opts);
@@ -133,7 +132,9 @@ enum parse_result parse_run_options(int argc, char **argv, struct run_options *o
 			return PARSE_HELP;
 		if (c == ':')
 			return parse_error(opts, "flag needs a value", argv);
-		if (!(flag = flag_of(c)))
+		const struct run_flag *flag = flag_of(c);
+
+		if (!flag)
 			return parse_error(opts, "unknown flag", argv);
 		if (flag->set(opts, optarg) < 0)
 			return PARSE_VALUE_ERROR;

@@ -6,8 +6,8 @@
  * container's status. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,7 +26,6 @@ struct child_args {
 	bool interactive;
 	bool tty;
 	int pipe_fd;      /* read end of the pipe the command comes on */
-	int exe_fd;       /* the sealed copy of mydocker that init runs from */
 };
 
 /* mydocker [--debug] init: the command comes on the pipe. */
@@ -61,9 +60,8 @@ static int child_main(void *arg)
 	leave_our_process_group(child->tty);
 	if (child->tty)
 		take_terminal();
-	/* init needs no environment, and ours is not the container's */
-	fexecve(child->exe_fd, child->init_argv, (char *[]){ NULL });
-	die_errno(EXIT_MYDOCKER, "exec mydocker init from its sealed copy");
+	execv("/proc/self/exe", child->init_argv);
+	die_errno(EXIT_MYDOCKER, "exec /proc/self/exe init");
 }
 
 /* clone(2) with new UTS, PID, mount, network and IPC namespaces. The child
@@ -83,16 +81,10 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd)
 	int pipe_fds[2];
 	pid_t pid = -1;
 
-	child.exe_fd = open_sealed_exe();
-	if (child.exe_fd < 0) {
-		error_msg("make a sealed copy of mydocker for init: %s" CHECK_HINT, strerror(errno));
-		return -1;
-	}
 	child.init_argv = build_init_argv();
 	if (!child.init_argv || pipe2(pipe_fds, O_CLOEXEC) < 0) {
 		error_errno("prepare the container's first process");
 		free(child.init_argv);
-		close(child.exe_fd);
 		return -1;
 	}
 	child.pipe_fd = pipe_fds[0];
@@ -100,10 +92,8 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd)
 	if (pid < 0)
 		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
 	else
-		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces; "
-		      "it runs init from a sealed copy of mydocker", pid);
+		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces", pid);
 	close(pipe_fds[0]);
-	close(child.exe_fd);
 	free(child.init_argv);
 	if (pid < 0)
 		close(pipe_fds[1]);
@@ -144,7 +134,6 @@ static int check_oom(const struct cgroup *cg, int code)
 struct container {
 	const struct run_options *opts;
 	char image_dir[PATH_MAX]; /* the image, unpacked: the root */
-	char **env;           /* the command's */
 	struct cgroup cg;
 	pid_t pid;
 	int pipe_fd;
@@ -154,7 +143,7 @@ struct container {
 /* The book's sendInitCommand. */
 static int send_command(const struct container *c)
 {
-	struct init_config config = { .argv = c->opts->command, .root = (char *)c->image_dir, .env = c->env };
+	struct init_config config = { .argv = c->opts->command, .root = (char *)c->image_dir };
 
 	if (send_init_config(c->pipe_fd, &config) < 0) {
 		error_errno("send the command to the container");
@@ -164,26 +153,12 @@ static int send_command(const struct container *c)
 	return 0;
 }
 
-/* The environment the command starts with; the container's UTS namespace
- * starts as a copy of ours, so its hostname is ours. */
-static int make_environment(struct container *c)
-{
-	char hostname[HOST_NAME_MAX + 1] = "";
-
-	gethostname(hostname, sizeof hostname - 1);
-	c->env = container_environment(hostname, c->opts->tty);
-	if (!c->env)
-		error_errno("the container's environment");
-	return c->env ? 0 : -1;
-}
-
 /* Before the container exists: what it needs, in order. */
 static int prepare(struct container *c)
 {
 	const struct run_options *opts = c->opts;
 
 	if (image_unpack(opts->image, c->image_dir, sizeof c->image_dir) < 0 ||
-	    make_environment(c) < 0 ||
 	    setup_cgroup(&c->cg, &opts->resources) < 0)
 		return -1;
 	return 0;
@@ -203,7 +178,6 @@ static int surround(struct container *c)
 static void tear_down(struct container *c)
 {
 	cgroup_destroy(&c->cg);
-	strings_free(c->env);
 }
 
 /* The container's first process, surrounded, sent its command: 0, or -1

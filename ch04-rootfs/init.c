@@ -72,23 +72,12 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* The value of the variable name in env ("NAME=value"), or NULL. */
-static const char *env_value(char **env, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (; env && *env; env++)
-		if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
-			return *env + len + 1;
-	return NULL;
-}
-
 /* The book's exec.LookPath: a name without a '/' is looked for in each
- * directory of dirs, the container's $PATH, as a shell does. 0 when found;
- * -1 with ENOENT when nowhere, EACCES when only a file that cannot be
- * executed was found. */
-static int look_path(const char *name, const char *dirs, char *path, size_t size)
+ * directory of $PATH, as a shell does. 0 when found; -1 with ENOENT when
+ * nowhere, EACCES when only a file that cannot be executed was found. */
+static int look_path(const char *name, char *path, size_t size)
 {
+	const char *dirs = getenv("PATH");
 	char copy[4096], *save = NULL;
 	int error = ENOENT;
 
@@ -97,7 +86,7 @@ static int look_path(const char *name, const char *dirs, char *path, size_t size
 		return 0;
 	}
 	if (!dirs || !*dirs)
-		dirs = DEFAULT_PATH;
+		dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	snprintf(copy, sizeof copy, "%s", dirs);
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 		struct stat st;
@@ -112,19 +101,18 @@ static int look_path(const char *name, const char *dirs, char *path, size_t size
 	return -1;
 }
 
-/* The book's syscall.Exec: the command replaces init and keeps PID 1, and
- * starts with the container's environment, not init's. */
-static void replace_init(char **command, char **env)
+/* The book's syscall.Exec: the command replaces init and keeps PID 1. */
+static void replace_init(char **command)
 {
-	char *no_env[] = { NULL }, path[PATH_MAX];
+	char path[PATH_MAX];
 
-	if (look_path(command[0], env_value(env, "PATH"), path, sizeof path) < 0) {
+	if (look_path(command[0], path, sizeof path) < 0) {
 		if (errno == ENOENT)
 			die_msg(EXIT_NOT_FOUND, "exec %s: executable file not found in $PATH", command[0]);
 		die_errno(EXIT_CANNOT_INVOKE, "exec %s", command[0]);
 	}
 	debug("init: exec %s", path);
-	execve(path, command, env ? env : no_env);
+	execv(path, command);
 	if (errno == ENOENT)
 		die_errno(EXIT_NOT_FOUND, "exec %s", path);
 	die_errno(EXIT_CANNOT_INVOKE, "exec %s", path);
@@ -144,9 +132,7 @@ int init_container(void)
 	mount_proc();
 	mount_dev();
 	mount_sys();
-	mask_kernel_files();
-	drop_capabilities();
 	reset_signals();
-	replace_init(config.argv, config.env);
+	replace_init(config.argv);
 	return EXIT_MYDOCKER; /* not reached */
 }

@@ -55,7 +55,6 @@ bool mydocker_runs_as(long pid);
 struct init_config {
 	char **argv;     /* the command, NULL-terminated */
 	char *root;      /* the directory to make the container's root */
-	char **env;      /* the command's environment, NULL-terminated */
 };
 
 /* pipe.c: the message on the pipe, fd 3 in init. */
@@ -110,20 +109,6 @@ void make_mount_points(void);
 void mount_dev(void);
 void mount_sys(void);
 void check_root_filesystem(void);
-
-/* masks.c: docker's masked and read-only paths of /proc and /sys. */
-void mask_kernel_files(void);
-
-/* environment.c: docker's default environment, not mydocker's. */
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-char **container_environment(const char *hostname, bool tty);
-
-/* sealed_exe.c: init runs from a sealed copy of mydocker, not the host's file. */
-int open_sealed_exe(void);
-void check_sealed_exe(void);
-
-/* capabilities.c: docker's default capabilities, no more. */
-void drop_capabilities(void);
 
 /* cgroups.c: the cgroup manager (the book's CgroupManager). One subsystem
  * per resource; on cgroup v1 each has its own hierarchy and directory, on

@@ -58,9 +58,6 @@ char *encode_init_config(const struct init_config *config, size_t *len)
 			goto fail;
 	if (config->root && append_pair(&b, "root", config->root) < 0)
 		goto fail;
-	for (char **e = config->env; e && *e; e++)
-		if (append_pair(&b, "env", *e) < 0)
-			goto fail;
 	if (append_pair(&b, "end", "") < 0)
 		goto fail;
 	*len = b.len;
@@ -85,7 +82,7 @@ static int add_to_list(char ***list, size_t *n, const char *s)
 
 /* How many strings each list of config has, while it is decoded. */
 struct counts {
-	size_t args, env;
+	size_t args;
 };
 
 /* One pair into config: 0, or -1 for a key this program does not know, or
@@ -94,8 +91,6 @@ static int decode_pair(struct init_config *config, struct counts *n, const char 
 {
 	if (strcmp(key, "arg") == 0)
 		return add_to_list(&config->argv, &n->args, value);
-	if (strcmp(key, "env") == 0)
-		return add_to_list(&config->env, &n->env, value);
 	if (strcmp(key, "root") == 0)
 		config->root = (char *)value;
 	else
@@ -127,9 +122,7 @@ int decode_init_config(const char *msg, size_t len, struct init_config *config)
 			break;
 	}
 	free(config->argv);
-	free(config->env);
 	config->argv = NULL;
-	config->env = NULL;
 	errno = EINVAL;
 	return -1;
 }

@@ -1,13 +1,6 @@
 /* rootfs.c: the container's own root (the book's setUpMount and pivotRoot).
  * init moves into the image's root with pivot_root(2), and mounts what a
- * root needs besides /proc: a /dev with the usual devices, and /sys.
- *
- * Which devices a container may open is decided by the mounts: nodev, a
- * flag of a mount and not of a file (mount(2), MS_NODEV), makes the kernel
- * refuse to open any device node on it. Every mount the container can
- * write to is nodev, so a node it makes with mknod(2) (CAP_MKNOD stays, as
- * in docker) or brings in its image is useless; only the devices below
- * are not. (Docker gets the same guarantee from the devices cgroup.) */
+ * root needs besides /proc: a /dev with the usual devices, and /sys. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
@@ -32,9 +25,8 @@ void pivot_into(const char *root)
 	char put_old[PATH_MAX];
 	const char *old;
 
-	/* new_root must be a mount point: bind it onto itself; nodev. */
-	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-	    mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_NODEV, NULL) < 0)
+	/* new_root must be a mount point: bind it onto itself. */
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		die_errno(EXIT_MYDOCKER, "bind mount %s onto itself", root);
 	if (snprintf(put_old, sizeof put_old, "%s/.pivot_root.XXXXXX", root) >= (int)sizeof put_old ||
 	    !mkdtemp(put_old))
@@ -88,22 +80,18 @@ static void mount_or_die(const char *source, const char *target, const char *typ
 		die_errno(EXIT_MYDOCKER, "mount %s on %s", type, target);
 }
 
-/* A device the container may open: its node, and a bind mount of the node
- * onto itself, a mount of its own that stays "dev" when /dev becomes nodev. */
+/* A device the container may open: its node. */
 static void make_device(const struct device *d)
 {
 	/* mknod(2) applies the umask; chmod(2) does not */
 	if (mknod(d->path, S_IFCHR | 0666, makedev(d->major, d->minor)) < 0 ||
-	    chmod(d->path, 0666) < 0 ||
-	    mount(d->path, d->path, NULL, MS_BIND, NULL) < 0)
+	    chmod(d->path, 0666) < 0)
 		die_errno(EXIT_MYDOCKER, "mknod %s", d->path);
 }
 
 /* A fresh tmpfs on /dev holding only the devices above, not the host's
  * /dev with its disks; devpts with newinstance gives the container its own
- * pseudo-terminals (devpts(5)); /dev/shm for shared memory, /dev/mqueue
- * for POSIX message queues (mq_overview(7)). Then /dev itself is made
- * nodev: a node the container makes there cannot be opened. */
+ * pseudo-terminals (devpts(5)); /dev/shm for shared memory. */
 void mount_dev(void)
 {
 	mount_or_die("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
@@ -116,10 +104,7 @@ void mount_dev(void)
 		     "newinstance,ptmxmode=0666,mode=0620,gid=5");
 	mount_or_die("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		     "mode=1777,size=65536k");
-	mount_or_die("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	if (mount(NULL, "/dev", NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_STRICTATIME, NULL) < 0)
-		die_errno(EXIT_MYDOCKER, "make /dev nodev");
-	debug("init: mounted /dev with null, zero, full, random, urandom, tty, pts, shm, mqueue");
+	debug("init: mounted /dev with null, zero, full, random, urandom, tty, pts, shm");
 }
 
 /* sysfs(5), read-only: the container may look at the kernel's devices and

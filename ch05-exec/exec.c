@@ -126,20 +126,14 @@ static int parse_exec_options(int argc, char **argv, struct exec_options *opts, 
 	return 0;
 }
 
-/* A pidfd of the container's PID 1, if it is still that process (a pid
- * may have been reused since the record was written); -1, said, if not. */
+/* A pidfd of the container's PID 1 (record.c), or -1, said. */
 static int open_container(struct record *r)
 {
-	int fd = -1;
+	int fd = container_pidfd(r);
 
-	if (record_is_running(r))
-		fd = (int)syscall(SYS_pidfd_open, (pid_t)r->pid, 0);
-	if (fd >= 0 && process_start_time(r->pid) == r->pid_start)
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	error_msg("container %s is not running", r->name);
-	return -1;
+	if (fd < 0)
+		error_msg("container %s is not running", r->name);
+	return fd;
 }
 
 /* Before Linux 5.8 setns(2) takes no pidfd: one /proc/PID/ns/ file per

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -415,6 +416,21 @@ bool record_is_running(struct record *r)
 {
 	record_refresh_status(r);
 	return strcmp(r->status, "running") == 0;
+}
+
+/* A pidfd of the container's PID 1 if the record says it runs and the pid
+ * still is that process (a pid may be reused); -1 if it has exited. */
+int container_pidfd(struct record *r)
+{
+	int fd = -1;
+
+	if (record_is_running(r))
+		fd = (int)syscall(SYS_pidfd_open, (pid_t)r->pid, 0);
+	if (fd >= 0 && process_start_time(r->pid) == r->pid_start)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 /* Every record in MYDOCKER_RUN, newest first. */

@@ -5,12 +5,8 @@
  * function next to the code that makes and removes it, which says what it
  * finds with prune_leftover() (report.c), and prune_command() calls each, a
  * line per kind. */
-#include <dirent.h>
-#include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common.h"
 #include "mydocker.h"

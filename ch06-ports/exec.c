@@ -110,7 +110,7 @@ static int parse_exec_options(int argc, char **argv, struct exec_options *opts, 
 	return 0;
 }
 
-/* A pidfd of the container's PID 1 (stop.c), or -1, said. */
+/* A pidfd of the container's PID 1 (record.c), or -1, said. */
 static int open_container(struct record *r)
 {
 	int fd = container_pidfd(r);

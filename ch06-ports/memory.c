@@ -4,7 +4,6 @@
  * Files: memory.limit_in_bytes, memory.memsw.limit_in_bytes (v1),
  * memory.max, memory.swap.max (v2); kernel docs: cgroup-v1/memory.rst,
  * cgroup-v2.rst. */
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>

@@ -273,7 +273,7 @@ int exec_command(int argc, char **argv);
 int join_container(void);
 void check_exec(void);
 
-/* ipam.c: the addresses of a network's subnet, handed out under a lock. */
+/* subnet.c: A.B.C.D/N, and addresses as numbers in host byte order. */
 struct subnet {
 	uint32_t address; /* its first, host byte order: 198.18.1.0 of 198.18.1.0/24 */
 	int prefix;       /* 8 to 30 */
@@ -281,9 +281,12 @@ struct subnet {
 int subnet_parse(const char *text, struct subnet *s, char *error, size_t size);
 uint32_t subnet_mask(const struct subnet *s);
 uint32_t subnet_gateway(const struct subnet *s);
+uint32_t subnet_broadcast(const struct subnet *s);
 bool subnets_overlap(const struct subnet *a, const struct subnet *b);
 void subnet_format(const struct subnet *s, char *out, size_t size);
 void address_format(uint32_t address, char *out, size_t size);
+
+/* ipam.c: the addresses of a network's subnet, handed out under a lock. */
 int ipam_allocate(const char *network, const struct subnet *s, const char *id, const char *wanted,
 		  uint32_t *address);
 int ipam_release(const char *network, const char *id);

@@ -4,7 +4,7 @@
 # and how this stage's `run` names an image:
 #   IMAGE       the test image, to write between run's flags and its
 #               command: nothing before ch04-rootfs (the host's root),
-#               `--image test` until ch05-stop-env, `test` from then on
+#               `--image test` until ch05-images-env, `test` from then on
 #               (the image is run's first argument, as in docker)
 #   IMAGE_FLAG  what goes before another image's name: --image, or nothing
 IMAGE=() IMAGE_FLAG=()
@@ -14,7 +14,7 @@ fixtures_setup() {
 		mkdir -p -m 700 "$MYDOCKER_ROOT/images"
 		cp "$HELPERS/../images/test.tar" "$HELPERS/../images/busybox.tar" "$MYDOCKER_ROOT/images/"
 		cp "$HELPERS/../images/test.json" "$HELPERS/../images/busybox.json" "$MYDOCKER_ROOT/images/"
-		at_least ch05-stop-env || IMAGE_FLAG=(--image)
+		at_least ch05-images-env || IMAGE_FLAG=(--image)
 		IMAGE=("${IMAGE_FLAG[@]}" test)
 		PROBE=/usr/bin/probe
 	else

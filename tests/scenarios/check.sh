@@ -31,7 +31,7 @@ test_check_names_each_failure_and_its_fix() {
 
 since ch03-cgroups
 
-# part: 3
+# part: 2
 # hint: check_cgroups(): find (and on v1 make and remove) a cgroup for memory, cpu and cpuset.
 test_check_tries_each_cgroup_controller() {
 	mydocker check

@@ -4,7 +4,7 @@
 # and never changes the host even where the attempt succeeds (an earlier
 # stage, or a regression).
 
-since ch04-rootfs
+since ch04-defaults
 
 masked_paths="/proc/acpi /proc/asound /proc/interrupts /proc/kcore /proc/keys /proc/latency_stats
 	/proc/timer_list /proc/timer_stats /proc/sched_debug /proc/scsi /sys/firmware /sys/devices/virtual/powercap"
@@ -120,6 +120,7 @@ test_hostile_image_cannot_touch_the_mydocker_binary() {
 # for SA_RESTART: they must stop waitpid). strace makes the first
 # sendfile fail so.
 # hint: sendfile(2) that fails with EINTR is called again; only another error is a failure.
+# lab: holds from the start: ch04-rootfs makes no copy to cut short; it guards the copy once there is one
 test_a_copy_cut_short_by_a_signal_is_tried_again() {
 	LAST_CMD="strace -e inject=sendfile:error=EINTR:when=1 mydocker run ... /bin/echo copied"
 	timeout -s KILL 60 strace -f -qq -o /dev/null -e trace=sendfile -e inject=sendfile:error=EINTR:when=1 \
@@ -134,6 +135,7 @@ test_a_copy_cut_short_by_a_signal_is_tried_again() {
 # belongs to a PID namespace: it is set in one of the test's own, never the
 # host's.
 # hint: Ask memfd_create(2) for MFD_EXEC; a kernel before 6.3 says EINVAL: try again without.
+# lab: holds from the start: ch04-rootfs runs init from the binary itself, no memfd; it guards the sealed copy once there is one
 test_runs_where_memfds_are_not_executable_by_default() {
 	local before
 	[ -e /proc/sys/vm/memfd_noexec ] || skip "this kernel has no vm.memfd_noexec (Linux 6.3)"
@@ -145,6 +147,52 @@ test_runs_where_memfds_are_not_executable_by_default() {
 	expect_status 0
 	expect_stdout ran
 	expect_eq "the host's vm.memfd_noexec" "$before" "$(cat /proc/sys/vm/memfd_noexec)"
+}
+
+# /dev is nodev: only the devices mydocker gives, each a mount of its own,
+# can be opened (defaults.sh tries a node the container makes itself).
+# hint: sysfs read-only; /dev nodev, with each device a bind mount of its own that keeps dev; / nodev.
+test_proc_sys_and_dev_mount_flags() {
+	container "${IMAGE[@]}" /bin/sh -c "for d in /proc /sys /dev/shm /dev /dev/null /dev/tty /; do echo \"\$d \$($PROBE mountflags \$d)\"; done
+		touch /sys/x 2>/dev/null || echo sys-read-only"
+	expect_status 0
+	expect_stdout "/proc rw nosuid nodev noexec
+/sys ro nosuid nodev noexec
+/dev/shm rw nosuid nodev noexec
+/dev rw nosuid nodev exec
+/dev/null rw nosuid dev exec
+/dev/tty rw nosuid dev exec
+/ rw suid nodev exec
+sys-read-only"
+}
+
+# hint: cap_drop_bound(3) for all but docker's 14, then cap_set_proc(3) with permitted and effective; inheritable empty.
+test_capabilities_are_docker_s_default() {
+	container "${IMAGE[@]}" /bin/sh -c 'grep ^Cap /proc/1/status'
+	expect_status 0
+	expect_stdout "CapInh:	0000000000000000
+CapPrm:	00000000a80425fb
+CapEff:	00000000a80425fb
+CapBnd:	00000000a80425fb
+CapAmb:	0000000000000000"
+}
+
+# hint: CAP_SYS_ADMIN is not among the 14: drop capabilities after the mounts.
+test_mount_is_refused_inside() {
+	container "${IMAGE[@]}" /bin/sh -c 'mount -t tmpfs none /tmp 2>&1 && echo mounted; grep -c " /tmp " /proc/self/mountinfo; true'
+	expect_status 0
+	expect_stdout "mount: permission denied (are you root?)
+0"
+}
+
+# sethostname(2) needs CAP_SYS_ADMIN too (docker: --hostname at start).
+# hint: sethostname(2) needs CAP_SYS_ADMIN too.
+test_hostname_cannot_be_changed_inside() {
+	local before=$(hostname)
+	container "${IMAGE[@]}" /bin/sh -c 'hostname changed-inside 2>&1; hostname'
+	expect_status 0
+	expect_stdout_has "Operation not permitted"
+	expect_eq "host's hostname" "$before" "$(hostname)"
 }
 
 since ch05-detach-ps-logs

@@ -2,11 +2,11 @@
 # environment is docker's defaults plus what the flags ask for, kept in
 # its record for exec; never mydocker's own.
 
-since ch05-stop-env
+since ch05-images-env
 
 # The book's command lines from its section 5.8, and the host's variables
 # that must stay out.
-# part: 3
+# part: 2
 # hint: environment_flag(): NAME=VALUE, or NAME with its value here; environment_set() replaces a default of that name.
 test_e_sets_variables_on_top_of_docker_s_defaults() {
 	FROM_HOST=here HOST_SECRET=token mydocker run --name container4 -e bird=123 -e luck=bird \
@@ -23,7 +23,7 @@ bird=123
 luck=bird"
 }
 
-# part: 3
+# part: 2
 # hint: The record keeps the container's environment; exec starts from it, then its own -e, never from exec's caller.
 test_exec_starts_with_the_container_s_environment() {
 	mydocker run -d --name container5 -e bird=123 -e luck=bird "${IMAGE[@]}" top
@@ -39,7 +39,7 @@ luck=exec"
 	expect_status 0
 }
 
-# part: 3
+# part: 2
 # hint: --env-file: one NAME=VALUE or NAME per line; blank lines and '#' lines are skipped.
 test_env_file() {
 	printf '# a comment\n\nA=1\nB=two words\nFROM_HOST\n' >"$T/env"
@@ -48,7 +48,7 @@ test_env_file() {
 	expect_stdout "2|two words|here"
 }
 
-# part: 3
+# part: 2
 # hint: An empty name, or '=' first, or a NUL in --env-file: 125, one line, before anything is made.
 test_malformed_e_is_refused() {
 	local bad

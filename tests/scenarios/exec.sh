@@ -241,8 +241,10 @@ test_hostile_image_cannot_touch_the_binary_through_exec() {
 	cp "$MYDOCKER" "$copy"
 	cp "$HELPERS/../images/hostile.tar" "$MYDOCKER_ROOT/images/"
 	before=$(stat -c '%a %u:%g %s' "$copy"; sha256sum <"$copy")
-	MYDOCKER=$copy mydocker run -d --name h "${IMAGE_FLAG[@]}" hostile /bin/sleep 100
+	MYDOCKER=$copy mydocker run -d --name h "${IMAGE_FLAG[@]}" hostile /bin/sh -c 'touch /ready; exec sleep 100'
 	expect_status 0
+	# (run -d returns once init has its command, not once it runs it)
+	wait_until "the container has written its file" test -e "$MYDOCKER_ROOT/containers/$(stdout)/upper/ready"
 	MYDOCKER=$copy mydocker exec h /hostile-script
 	grep -q "hostile-loader: ran" "$T/stdout" || fail "the hostile loader did not run: the test proves nothing"
 	expect_eq "the host's mydocker binary (mode, owner, size, hash)" "$before" "$(stat -c '%a %u:%g %s' "$copy"; sha256sum <"$copy")"

@@ -2,7 +2,7 @@
 # docker write it, `run IMAGE` with the image's own command, commit, and
 # `images` and `rmi`.
 
-since ch05-stop-env
+since ch05-images-env
 
 # The book's own command lines from its section 5.7, with host directories
 # of the test's own instead of /root/from1.

@@ -1,11 +1,11 @@
-# network.sh: chapter 6, networks: a bridge per network, an address per
-# container from the network's subnet, a veth from the bridge into the
-# container. Traffic goes only to addresses these scenarios gave out
+# network.sh: chapter 6, networks: a bridge per network (ch06-bridge); an
+# address per container from the network's subnet, a veth from the bridge
+# into the container (ch06-network). Traffic goes only to addresses these scenarios gave out
 # (containers, bridges' gateways), in subnets of 198.18.0.0/15, the block
 # kept for tests (RFC 2544); networks are named mdt* (tests/lib/host.sh
 # removes such links if a scenario fails halfway).
 
-since ch06-network
+since ch06-bridge
 # They make links and rules every container shares: one at a time.
 exclusive
 
@@ -20,7 +20,6 @@ ip_of() {
 	"$MYDOCKER" ps | awk -v name="$1" '$2 == name { print $NF }'
 }
 
-# part: 1
 # hint: network create: the bridge (RTM_NEWLINK, kind "bridge") with the subnet's first address, up; its config in networks/NAME/.
 test_network_create_ls_rm() {
 	network_create mdtone 198.18.1.0/24
@@ -36,7 +35,6 @@ mdtone bridge 198.18.1.0/24 198.18.1.1" "$(tr -s ' ' <"$T/stdout")"
 	! ip link show dev mdtone >/dev/null 2>&1 || fail "network rm left the bridge"
 }
 
-# part: 1
 # hint: One line and 125 for each: a bad CIDR, host bits set, a prefix outside /8../30, an overlap, a name over 15 characters, a name taken.
 test_network_create_refuses_what_cannot_be() {
 	local cidr
@@ -69,7 +67,9 @@ test_network_create_refuses_what_cannot_be() {
 	expect_status 0
 }
 
-# part: 2
+since ch06-network
+
+# part: 1
 # hint: The veth: one end into the bridge (IFLA_MASTER), the other into the container's netns (IFLA_NET_NS_PID); init names it eth0, adds the address and the default route.
 test_containers_on_one_network_reach_each_other_and_the_gateway() {
 	network_create mdtone 198.18.1.0/24
@@ -94,7 +94,7 @@ LOOPBACK,UP"
 	expect_status 0
 }
 
-# part: 2
+# part: 1
 # hint: Each network is a bridge of its own, and the host does not forward between them (ip_forward stays 0).
 test_a_container_on_another_network_cannot_reach_them() {
 	network_create mdtone 198.18.1.0/24
@@ -110,7 +110,7 @@ test_a_container_on_another_network_cannot_reach_them() {
 	expect_status 0
 }
 
-# part: 2
+# part: 1
 # hint: Without --net the container has only lo, up; --ip asks for one address; ps and exec see the network.
 test_without_net_only_lo_and_with_ip_that_address() {
 	mydocker run --rm "${IMAGE[@]}" /bin/sh -c 'ls /sys/class/net; ip -o link show lo | grep -o "LOOPBACK,UP"'
@@ -138,7 +138,7 @@ LOOPBACK,UP"
 	expect_status 0
 }
 
-# part: 3
+# part: 2
 # hint: ipam_allocate() holds flock(2) on networks/NAME/lock while it reads, picks and rewrites the addresses: no two runs get one address.
 test_a_slash_27_gives_29_addresses_at_once_and_then_is_full() {
 	local i
@@ -159,7 +159,7 @@ test_a_slash_27_gives_29_addresses_at_once_and_then_is_full() {
 	expect_status 0
 }
 
-# part: 3
+# part: 2
 # hint: The monitor gives the address back when the container exits; prune gives back those of containers whose mydocker was killed.
 test_addresses_come_back_after_exit_and_after_prune() {
 	network_create mdtone 198.18.1.0/24
@@ -194,7 +194,7 @@ test_addresses_come_back_after_exit_and_after_prune() {
 	expect_status 0
 }
 
-# part: 3
+# part: 2
 # hint: network rm refuses a network a running container holds an address in.
 test_network_rm_refuses_a_network_in_use() {
 	network_create mdtone 198.18.1.0/24
@@ -210,7 +210,7 @@ test_network_rm_refuses_a_network_in_use() {
 	mydocker rm a
 }
 
-# part: 3
+# part: 2
 # hint: check_network(): a child in a network namespace of its own makes a bridge and a veth; the host sees nothing.
 test_check_says_what_a_network_needs() {
 	mydocker check

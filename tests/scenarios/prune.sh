@@ -67,7 +67,7 @@ prune_finds_and_removes() {
 	expect_stdout "nothing to prune"
 }
 
-# part: 4
+# part: 3
 # hint: A cgroup named after a mydocker (or a container) that is gone, and empty, is stale: prune_cgroups() walks each hierarchy with nftw(3).
 test_prune_after_sigkill_at_each_step_of_start_up() {
 	local steps=("cgroup: created" "cloned pid" "init: exec")
@@ -79,7 +79,7 @@ test_prune_after_sigkill_at_each_step_of_start_up() {
 	done
 }
 
-# part: 4
+# part: 3
 # hint: A cgroup whose owner still runs, or that holds processes, is not a leftover.
 test_prune_leaves_a_running_container_alone() {
 	start_container -m 32m "${IMAGE[@]}" /bin/sh -c 'echo ready; exec sleep 100'
@@ -93,7 +93,7 @@ test_prune_leaves_a_running_container_alone() {
 	expect_status 137
 }
 
-# part: 4
+# part: 3
 # hint: Only names mydocker makes (mydocker-PID, mydocker-ID, mydocker-check-PID) are ever touched.
 # lab: holds from the start: a prune that finds nothing leaves everything alone; it guards against one that finds too much
 test_prune_leaves_other_cgroups_alone() {

@@ -131,9 +131,9 @@ test_unknown_flag_prints_usage_exits_125() {
 	expect_one_error_line "unknown command: no-such-command"
 }
 
-# Until ch05-stop-env; from there on `run IMAGE` without a command runs
+# Until ch05-images-env; from there on `run IMAGE` without a command runs
 # the image's own (images.sh).
-before ch05-stop-env
+before ch05-images-env
 
 # hint: run with no command is a usage error: 125.
 # lab: holds from the start: the plumbing the lab gives (options.c) passes it
@@ -237,9 +237,9 @@ test_proc_does_not_propagate_to_a_shared_host() {
 	expect_status 0
 }
 
-# From ch04-rootfs on, changing the hostname needs a capability the
-# container no longer has (rootfs.sh).
-before ch04-rootfs
+# From ch04-defaults on, changing the hostname needs a capability the
+# container no longer has (defaults.sh).
+before ch04-defaults
 
 # hint: CLONE_NEWUTS: sethostname(2) inside changes only the container's copy.
 test_hostname_change_stays_inside() {
@@ -260,7 +260,7 @@ since ch03-run
 # hint: A SIGINT before the child exists must be remembered and acted on after clone; close every copy of the pipe's write end so the child sees EOF.
 test_ctrl_c_at_any_moment_of_start_up_leaves_nothing() {
 	local delay i limit=()
-	at_least ch03-cgroups && limit=(-m 32m) # a cgroup too, where there are cgroups
+	at_least ch03-memory && limit=(-m 32m) # a cgroup too, where there are cgroups
 	for delay in 0 0.001 0.002 0.005 0.01 0.02 0.05; do
 		start_container "${limit[@]}" "${IMAGE[@]}" "$PROBE" trap
 		sleep "$delay"

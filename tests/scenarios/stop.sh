@@ -1,7 +1,7 @@
 # stop.sh: chapter 5.5, `mydocker stop [-t SECONDS] CONTAINER...`: SIGTERM,
 # a wait, SIGKILL; the record then says how the container really ended.
 
-since ch05-stop-env
+since ch05-stop
 
 # status_of NAME: the STATUS column of ps -a for container NAME
 status_of() {
@@ -12,7 +12,6 @@ status_of() {
 # trapped signal comes, a foreground `sleep` would delay the trap.
 TRAPS_TERM='trap "exit 0" TERM; sleep 1000 & wait'
 
-# part: 2
 # hint: pidfd_send_signal(2) SIGTERM on a pidfd of PID 1; poll(2) the pidfd until it exits; then wait for the monitor to write the record.
 test_stop_of_a_container_that_traps_term_exits_0_at_once() {
 	mydocker run -d --name trapper "${IMAGE[@]}" /bin/sh -c "$TRAPS_TERM"
@@ -30,7 +29,6 @@ test_stop_of_a_container_that_traps_term_exits_0_at_once() {
 
 # A namespace's PID 1 gets only the signals it has a handler for, even
 # from the host (pid_namespaces(7)): sh without a trap ignores SIGTERM.
-# part: 2
 # hint: After -t SECONDS, SIGKILL: the one signal PID 1 cannot ignore from outside; exit 137.
 test_stop_kills_a_container_that_ignores_term_after_the_timeout() {
 	mydocker run -d --name ignorer "${IMAGE[@]}" /bin/sh -c 'sleep 1000 & wait'
@@ -49,7 +47,6 @@ test_stop_kills_a_container_that_ignores_term_after_the_timeout() {
 	expect_status 0
 }
 
-# part: 2
 # hint: Signal them all, then wait for them all: one timeout, not ten.
 test_stop_ten_containers_at_once() {
 	local i names=()
@@ -71,7 +68,6 @@ test_stop_ten_containers_at_once() {
 	expect_status 0
 }
 
-# part: 2
 # hint: Stopping an exited container does nothing and succeeds; a name that is no container is 125.
 test_stop_of_an_exited_or_unknown_container() {
 	mydocker run -d --name done "${IMAGE[@]}" /bin/true
@@ -91,7 +87,6 @@ test_stop_of_an_exited_or_unknown_container() {
 	expect_status 0
 }
 
-# part: 2
 # hint: rm refuses a running container and says to stop it; after stop, rm frees the name.
 test_stop_then_rm_frees_the_name() {
 	mydocker run -d --name web "${IMAGE[@]}" /bin/sh -c "$TRAPS_TERM"
@@ -110,7 +105,6 @@ test_stop_then_rm_frees_the_name() {
 	expect_status 0
 }
 
-# part: 2
 # hint: The foreground run waits for its container as always; stop signals the container, not run.
 test_a_foreground_container_is_stopped_from_elsewhere() {
 	start_container --name fg "${IMAGE[@]}" /bin/sh -c "echo started; $TRAPS_TERM"
@@ -127,7 +121,6 @@ test_a_foreground_container_is_stopped_from_elsewhere() {
 # The container's PID 1 has gone and its pid now names another process,
 # while its monitor still runs (a moment a real monitor makes short; here
 # a sleep of the test's plays the monitor). stop must signal nothing.
-# part: 2
 # hint: Open the pidfd, then check the start time in /proc/PID/stat: a pidfd names one process for good.
 test_stop_never_signals_a_reused_pid() {
 	local id=0123456789ab victim monitor

@@ -99,7 +99,7 @@ static void test_flags_after_the_command_are_the_command_s(void **state)
 
 	assert_int_equal(parse_run_options(ARGC(a), a, &o), PARSE_OK);
 	assert_int_equal(o.resources.memory, 100ULL << 20);
-	/* (from ch05-stop-env on, "stress" is taken as the image: the
+	/* (from ch05-images-env on, "stress" is taken as the image: the
 	 * command's own -m 1 is what matters) */
 	n = strings_count(o.command);
 	assert_true(n >= 2);

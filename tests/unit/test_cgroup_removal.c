@@ -3,7 +3,7 @@
  * waiting longer each time, and gives up after about two seconds, right
  * after a last try. A mount point plays the busy cgroup here (rmdir of a
  * mount point is EBUSY too): a tmpfs, mounted and unmounted by the test,
- * which therefore needs root. since: ch03-cgroups */
+ * which therefore needs root. since: ch03-memory */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* test_environment.c: the environment a container starts with (docker's
  * defaults, nothing of ours), and its way to init over the pipe.
- * since: ch04-rootfs before: ch05-stop-env (-e: test_environment_flags.c) */
+ * since: ch04-defaults before: ch05-images-env (-e: test_environment_flags.c) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

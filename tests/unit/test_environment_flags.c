@@ -1,6 +1,6 @@
 /* test_environment_flags.c: docker's defaults, then -e and --env-file on
  * top of them; nothing of ours unless asked for by name.
- * since: ch05-stop-env */
+ * since: ch05-images-env */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* test_run_image_options.c: `mydocker run [OPTIONS] IMAGE [COMMAND]`, as
  * docker and the book (from its section 5.7) write it, and -e, --env-file.
- * since: ch05-stop-env */
+ * since: ch05-images-env */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* test_run_options.c: the flags of `mydocker run`, as every stage parses
- * them. since: ch03-run before: ch05-stop-env (run IMAGE [COMMAND]: test_run_image_options.c) */
+ * them. since: ch03-run before: ch05-images-env (run IMAGE [COMMAND]: test_run_image_options.c) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,0 +1,230 @@
+/* container.c: the parent's side of `mydocker run` (the book's Run and
+ * NewParentProcess). run_container() lists the steps in order: what the
+ * container needs is made first; then a child is cloned into new
+ * namespaces, where it runs mydocker again as `init`; mydocker passes
+ * signals on, waits for it, removes what it made, and exits with the
+ * container's status. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+#define NAMESPACES (CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC)
+
+/* What the cloned child needs; it gets its own copy of our memory. */
+struct child_args {
+	char **init_argv; /* mydocker [--debug] init -- COMMAND [ARG...] */
+	bool interactive;
+	bool tty;
+	int go_fd;        /* read end of the pipe on which we say "go" */
+	int our_fd;       /* its write end, ours: the child closes its copy */
+};
+
+/* mydocker [--debug] init -- COMMAND [ARG...] */
+static char **build_init_argv(char **command)
+{
+	size_t n = 0, i = 0;
+	char **argv;
+
+	while (command[n])
+		n++;
+	argv = calloc(n + 5, sizeof *argv);
+	if (!argv)
+		return NULL;
+	argv[i++] = "mydocker";
+	if (debug_enabled())
+		argv[i++] = "--debug";
+	argv[i++] = "init";
+	argv[i++] = "--";
+	memcpy(argv + i, command, n * sizeof *argv);
+	return argv;
+}
+
+/* Blocks until the parent writes its byte. EOF means the parent is gone. */
+static int wait_for_go(int fd)
+{
+	char go;
+	ssize_t n;
+
+	do
+		n = read(fd, &go, 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	return n == 1 ? 0 : -1;
+}
+
+/* Runs in the child, already inside the new namespaces, until it execs. */
+static int child_main(void *arg)
+{
+	struct child_args *child = arg;
+
+	/* prctl(2): when mydocker dies, the kernel sends us SIGKILL, so no
+	 * container outlives a foreground mydocker. The setting only covers a
+	 * death from now on; mydocker may already have died since clone(), and
+	 * then nobody will write "go" and read() sees EOF instead. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	/* A pipe reads EOF only once every copy of its write end is closed,
+	 * and clone() gave us a copy of mydocker's. */
+	close(child->our_fd);
+	if (wait_for_go(child->go_fd) < 0)
+		_exit(EXIT_MYDOCKER);
+	if (!child->interactive)
+		stdin_from_dev_null();
+	leave_our_process_group(child->tty);
+	if (child->tty)
+		take_terminal();
+	execv("/proc/self/exe", child->init_argv);
+	die_errno(EXIT_MYDOCKER, "exec /proc/self/exe init");
+}
+
+/* clone(2) with new UTS, PID, mount, network and IPC namespaces. The child
+ * is PID 1 in its PID namespace; we see it under its host pid. */
+static pid_t clone_child(struct child_args *child)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+
+	return clone(child_main, stack + sizeof stack, NAMESPACES | SIGCHLD, child);
+}
+
+/* The book's NewParentProcess + Start: returns the child's pid and the
+ * pipe to say "go" on, or -1. */
+static pid_t start_child(const struct run_options *opts, int *go_fd)
+{
+	struct child_args child = { .interactive = opts->interactive, .tty = opts->tty };
+	int pipe_fds[2];
+	pid_t pid = -1;
+
+	child.init_argv = build_init_argv(opts->command);
+	if (!child.init_argv || pipe2(pipe_fds, O_CLOEXEC) < 0) {
+		error_errno("prepare the container's first process");
+		free(child.init_argv);
+		return -1;
+	}
+	child.go_fd = pipe_fds[0];
+	child.our_fd = pipe_fds[1];
+	pid = clone_child(&child);
+	if (pid < 0)
+		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
+	else
+		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces", pid);
+	close(pipe_fds[0]);
+	free(child.init_argv);
+	if (pid < 0)
+		close(pipe_fds[1]);
+	*go_fd = pipe_fds[1];
+	return pid;
+}
+
+static int say_go(int go_fd)
+{
+	ssize_t n = write(go_fd, "g", 1);
+
+	close(go_fd);
+	return n == 1 ? 0 : -1;
+}
+
+/* The book's NewCgroupManager, Set: the cgroup exists, with its limits,
+ * before the container does. Without limits there is no cgroup. */
+static int setup_cgroup(struct cgroup *cg, const struct resources *resources)
+{
+	char name[64];
+
+	snprintf(name, sizeof name, "mydocker-%d", (int)getpid());
+	if (cgroup_find(cg, &real_cgroup_host, name, resources) < 0 ||
+	    cgroup_create(cg) < 0 || cgroup_set(cg) < 0)
+		return -1;
+	return 0;
+}
+
+/* The OOM killer killed a process of the container: say so, and exit 137
+ * as if the container had been killed, whichever process it chose. */
+static int check_oom(const struct cgroup *cg, int code)
+{
+	uint64_t kills = cgroup_oom_kills(cg);
+	char limit[32];
+
+	if (kills == 0)
+		return code;
+	format_size(cg->resources->memory, limit, sizeof limit);
+	error_msg("the container ran out of memory: the OOM killer killed %llu of its processes "
+		  "(memory limit -m %s)", (unsigned long long)kills, limit);
+	return 128 + SIGKILL;
+}
+
+/* What one run makes, for tear_down() to undo whatever of it exists, and
+ * the container's first process, the pipe to it and its exit status. */
+struct container {
+	const struct run_options *opts;
+	struct cgroup cg;
+	pid_t pid;
+	int go_fd;
+	int code;
+};
+
+/* Before the container exists: what it needs, in order. */
+static int prepare(struct container *c)
+{
+	const struct run_options *opts = c->opts;
+
+	if (setup_cgroup(&c->cg, &opts->resources) < 0)
+		return -1;
+	return 0;
+}
+
+/* Once its first process exists, before it runs anything: what surrounds
+ * it. (The book's Apply: the child waits for "go", so it is in the cgroup
+ * before it runs anything.) */
+static int surround(struct container *c)
+{
+	if (cgroup_apply(&c->cg, c->pid) < 0)
+		return -1;
+	return 0;
+}
+
+/* Undoes prepare() and surround(), in reverse, whatever of them was done. */
+static void tear_down(struct container *c)
+{
+	cgroup_destroy(&c->cg);
+}
+
+/* The container's first process, surrounded, told to go: 0, or -1 if it
+ * never ran (its exit status in c->code). */
+static int start(struct container *c)
+{
+	c->pid = start_child(c->opts, &c->go_fd);
+	if (c->pid < 0)
+		return -1;
+	forward_signals_to(c->pid);
+	if (surround(c) < 0 || signal_before_start()) {
+		/* Without "go" the child reads EOF and exits before it runs anything. */
+		close(c->go_fd);
+		wait_for_exit(c->pid);
+		if (signal_before_start())
+			c->code = 128 + signal_before_start();
+		return -1;
+	}
+	if (say_go(c->go_fd) < 0)
+		error_errno("tell the container to start");
+	return 0;
+}
+
+/* The book's Run. */
+int run_container(const struct run_options *opts)
+{
+	struct container c = { .opts = opts, .code = EXIT_MYDOCKER };
+
+	handle_signals();
+	if (prepare(&c) == 0 && start(&c) == 0)
+		c.code = check_oom(&c.cg, wait_for_exit(c.pid));
+	tear_down(&c);
+	return c.code;
+}

@@ -1,0 +1,148 @@
+/* netlink.c: links and addresses, made by talking rtnetlink (netlink(7),
+ * rtnetlink(7)) with libmnl, as `ip link add` and `ip addr add` do,
+ * without spawning `ip`.
+ *
+ * A request is one message: a netlink header (nlmsghdr: what to do, with
+ * NLM_F_REQUEST | NLM_F_ACK, and NLM_F_CREATE | NLM_F_EXCL to make
+ * something new), a fixed header for the kind of object (ifinfomsg for a
+ * link, ifaddrmsg for an address), then attributes, each
+ * type-length-value, some of them nested (a bridge's kind is inside its
+ * IFLA_LINKINFO). The kernel answers with an NLMSG_ERROR message whose
+ * error is 0, or minus an errno. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <net/if.h> /* before the linux/ headers: if_nametoindex(3), IFF_UP */
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+/* Sends the request in buf and reads the kernel's answer: 0, or -1 with
+ * the errno the kernel answered (EEXIST, ENODEV, EPERM, ...). */
+static int netlink_request(struct nlmsghdr *nlh)
+{
+	struct mnl_socket *sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	int ret = -1, saved_errno;
+
+	if (!sock)
+		return -1;
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = (unsigned int)time(NULL);
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) == 0 &&
+	    mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) >= 0) {
+		char answer[MNL_SOCKET_BUFFER_SIZE];
+		unsigned int portid = mnl_socket_get_portid(sock);
+		ssize_t n = mnl_socket_recvfrom(sock, answer, sizeof answer);
+		/* mnl_cb_run() turns an NLMSG_ERROR with an errno into -1 and errno */
+		if (n >= 0 && mnl_cb_run(answer, (size_t)n, nlh->nlmsg_seq, portid, NULL, NULL) >= 0)
+			ret = 0;
+	}
+	saved_errno = errno;
+	mnl_socket_close(sock);
+	errno = saved_errno;
+	return ret;
+}
+
+/* A new message in buf (zeroed): its header, and the fixed header of the
+ * object it is about, of size fixed. */
+static struct nlmsghdr *new_message(char *buf, size_t size, int type, int flags, size_t fixed)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, size);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (unsigned short)type;
+	nlh->nlmsg_flags = (unsigned short)flags;
+	mnl_nlmsg_put_extra_header(nlh, fixed);
+	return nlh;
+}
+
+/* The index of link name in our network namespace; 0 with ENODEV. */
+static int link_index(const char *name)
+{
+	unsigned int index = if_nametoindex(name);
+
+	if (index == 0)
+		errno = ENODEV;
+	return (int)index;
+}
+
+/* ip link add NAME type bridge */
+int link_add_bridge(const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_message(buf, sizeof buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+					   sizeof(struct ifinfomsg));
+	struct nlattr *info;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	return netlink_request(nlh);
+}
+
+/* A change to an existing link, named by its index. */
+static struct nlmsghdr *link_change(char *buf, size_t size, const char *name)
+{
+	struct nlmsghdr *nlh = new_message(buf, size, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = link_index(name);
+	return ifi->ifi_index ? nlh : NULL;
+}
+
+/* ip link set NAME up */
+int link_set_up(const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = link_change(buf, sizeof buf, name);
+	struct ifinfomsg *ifi;
+
+	if (!nlh)
+		return -1;
+	ifi = mnl_nlmsg_get_payload(nlh);
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	return netlink_request(nlh);
+}
+
+/* ip link del NAME; a veth takes its peer with it. */
+int link_delete(const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_message(buf, sizeof buf, RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	ifi->ifi_index = link_index(name);
+	if (!ifi->ifi_index)
+		return -1;
+	return netlink_request(nlh);
+}
+
+/* ip addr add ADDR/PREFIX dev NAME */
+int address_add(const char *name, struct in_addr addr, int prefix)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_message(buf, sizeof buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
+					   sizeof(struct ifaddrmsg));
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	int index = link_index(name);
+
+	if (!index)
+		return -1;
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned int)index;
+	mnl_attr_put(nlh, IFA_LOCAL, sizeof addr, &addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, sizeof addr, &addr);
+	return netlink_request(nlh);
+}
