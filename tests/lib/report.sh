@@ -1,7 +1,13 @@
 # report.sh: one way to report a test's outcome, whatever ran it (unit
 # tests, scenarios, lint, the notes' try-it blocks). Every outcome is a line
 # on stdout and a line in $TEST_RESULTS, which `summary` counts.
-: "${TEST_RESULTS:=$(mktemp /tmp/mydocker-results.XXXXXX)}"
+# (a script run on its own keeps them in build/, never in /tmp, from empty)
+if [ -z "${TEST_RESULTS:-}" ]; then
+	TEST_RESULTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/test-results.last
+	mkdir -p "$(dirname "$TEST_RESULTS")"
+	: >"$TEST_RESULTS"
+	: >"$TEST_RESULTS.times"
+fi
 export TEST_RESULTS
 
 if [ -t 1 ]; then
