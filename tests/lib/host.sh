@@ -196,6 +196,18 @@ loop_devices_below() {
 # its own (removed, and then its own); with "network", also links and
 # mydocker's nftables table. Prints what it found: nothing, for a test that
 # left the host as it was.
+# remove_cgroup DIR: rmdir(2), again for 2 s while it is busy: processes
+# just killed may not have left it yet.
+remove_cgroup() {
+	local i
+	for i in $(seq 20); do
+		rmdir "$1" 2>/dev/null
+		[ -d "$1" ] || return 0
+		sleep 0.1
+	done
+	echo "cgroup cannot be removed: $1"
+}
+
 clean_after() {
 	local t=$1 network=${2:-} pids mnt loop file link i dir
 	pids=$(test_processes "$t")
@@ -217,9 +229,9 @@ clean_after() {
 	if [ -s "$t/cgroups" ]; then
 		for dir in $(xargs find <"$t/cgroups" -mindepth 1 -type d 2>/dev/null | sort -r); do
 			echo "cgroup left: $dir"
-			rmdir "$dir" 2>/dev/null
+			remove_cgroup "$dir"
 		done
-		xargs rmdir <"$t/cgroups" 2>/dev/null
+		while read -r dir; do remove_cgroup "$dir"; done <"$t/cgroups"
 	fi
 	[ "$network" = network ] || return 0
 	# A container's veth goes with its network namespace, which the kernel
