@@ -120,9 +120,32 @@ static int open_container(struct record *r)
 	return fd;
 }
 
+/* Is the process the pidfd holds still alive? (pidfd_send_signal(2) with
+ * signal 0 sends nothing: ESRCH once it has exited, even if its pid has
+ * been given to another process since.) */
+static bool still_running(int pidfd)
+{
+	return syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0;
+}
+
+/* The cgroups of whatever has the pid now (/proc/PID/cgroup): the
+ * container's only if it still runs once they are joined. */
+static int join_cgroups(int pidfd, pid_t pid)
+{
+	if (cgroup_join(pid) < 0)
+		return -1;
+	if (!still_running(pidfd)) {
+		error_msg("join the container's cgroups: the container has exited");
+		return -1;
+	}
+	return 0;
+}
+
 /* Before Linux 5.8 setns(2) takes no pidfd: one /proc/PID/ns/ file per
- * namespace, all opened before the first setns changes what /proc is. */
-static int enter_one_by_one(pid_t pid)
+ * namespace, all opened before the first setns changes what /proc is. The
+ * files are those of whatever has pid now: only if the container is still
+ * running once they are open are they its. */
+static int enter_one_by_one(int pidfd, pid_t pid)
 {
 	int fds[ARRAY_SIZE(ns_files)], ret = 0;
 	char path[64];
@@ -132,6 +155,10 @@ static int enter_one_by_one(pid_t pid)
 		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
 		if (fds[i] < 0)
 			ret = -1;
+	}
+	if (ret == 0 && !still_running(pidfd)) {
+		errno = ESRCH;
+		ret = -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(ns_files); i++) {
 		if (ret == 0 && setns(fds[i], 0) < 0)
@@ -143,10 +170,13 @@ static int enter_one_by_one(pid_t pid)
 }
 
 /* All of the container's namespaces at once; the pidfd pins the process:
- * if it has exited, setns fails (ESRCH) and nothing was joined. */
+ * if it has exited, setns fails (ESRCH) and nothing was joined. EINVAL is
+ * a kernel whose setns takes no pidfd (before 5.8), and only if fd 4 is a
+ * pidfd at all: the fallback checks that it is. */
 static int enter_namespaces(int pidfd, pid_t pid)
 {
-	if (setns(pidfd, EXEC_NAMESPACES) == 0 || (errno == EINVAL && enter_one_by_one(pid) == 0)) {
+	if (setns(pidfd, EXEC_NAMESPACES) == 0 ||
+	    (errno == EINVAL && still_running(pidfd) && enter_one_by_one(pidfd, pid) == 0)) {
 		debug("exec-init: joined the namespaces of pid %d", (int)pid);
 		return 0;
 	}
@@ -161,6 +191,11 @@ static void exec_child(int pipe_fd, int pidfd, int exe_fd, bool interactive)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	/* The pidfd may be fd 3, where the pipe goes, or already fd 4, where
+	 * dup2(2) onto itself would leave it close-on-exec: first above both. */
+	pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, EXEC_PIDFD + 1);
+	if (pidfd < 0)
+		die_errno(EXIT_MYDOCKER, "move the container's pidfd");
 	pass_pipe_as_fd_3(pipe_fd);
 	if (dup2(pidfd, EXEC_PIDFD) < 0)
 		die_errno(EXIT_MYDOCKER, "pass the container's pidfd as fd %d", EXEC_PIDFD);
@@ -248,7 +283,7 @@ int exec_command(int argc, char **argv)
 	handle_signals();
 	pidfd = open_container(&r);
 	env = exec_environment(&r, &opts);
-	if (pidfd >= 0 && env && cgroup_join((pid_t)r.pid) == 0)
+	if (pidfd >= 0 && env && join_cgroups(pidfd, (pid_t)r.pid) == 0)
 		code = start_exec_init(&opts, env, pidfd, (pid_t)r.pid);
 	if (pidfd >= 0)
 		close(pidfd);

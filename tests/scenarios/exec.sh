@@ -185,6 +185,27 @@ test_exec_refuses_what_is_not_a_running_container() {
 	for left in $(ls "$MYDOCKER_RUN" | grep -v names); do "$MYDOCKER" rm -f "$left" >/dev/null; done
 }
 
+# exec-init finds the pidfd on fd 4 and the command on fd 3, whatever fds
+# mydocker exec was given or opened them as: one setns(2), on the pidfd.
+# hint: Move the pidfd above fds 3 and 4 (fcntl F_DUPFD_CLOEXEC) before the pipe goes on 3: dup2 onto itself keeps close-on-exec.
+test_exec_joins_through_its_pidfd_whatever_fds_it_starts_with() {
+	local fd3
+	start_sleeper
+	for fd3 in none /dev/null; do
+		LAST_CMD="strace -f -e trace=setns mydocker exec s1 true (fd 3: $fd3)"
+		if [ "$fd3" = none ]; then
+			strace -f -qq -e trace=setns -o "$T/strace" "$MYDOCKER" exec s1 true </dev/null >"$T/stdout" 2>"$T/stderr"
+		else
+			strace -f -qq -e trace=setns -o "$T/strace" "$MYDOCKER" exec s1 true </dev/null >"$T/stdout" 2>"$T/stderr" 3<"$fd3"
+		fi
+		status=$?
+		expect_status 0
+		expect_eq "setns calls, fd 3 $fd3" "1 setns(4, CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET) = 0" \
+			"$(grep -c 'setns(' "$T/strace") $(grep -o 'setns(.*' "$T/strace" | head -n 1)"
+	done
+	stop_sleeper
+}
+
 # hint: A pidfd pins the container's PID 1: setns fails once it has exited, and fork in a PID namespace whose init is gone fails too. Never run on the host.
 test_exec_racing_the_container_s_exit_never_runs_on_the_host() {
 	local marker=/tmp/mydocker-exec-race-$$ i pids=()
