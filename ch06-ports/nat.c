@@ -218,9 +218,19 @@ static int list_rules(struct nat_rule **rules, size_t *n)
 	return 0;
 }
 
-/* Deletes the rules whose comment starts with prefix; then the table, if
- * that leaves it empty. */
-static int delete_rules(const char *prefix)
+/* Does the rule's comment say comment: all of it, or with prefix, its
+ * start? A network's rules say exactly "net NAME" (by its start, network
+ * n1 would take n10's rules too); a container's, "port ID ...". */
+static bool says(const struct nat_rule *rule, const char *comment, bool prefix)
+{
+	if (prefix)
+		return strncmp(rule->comment, comment, strlen(comment)) == 0;
+	return strcmp(rule->comment, comment) == 0;
+}
+
+/* Deletes the rules whose comment says comment (see says()); then the
+ * table, if that leaves it empty. */
+static int delete_rules(const char *comment, bool prefix)
 {
 	struct nat_rule *rules;
 	size_t n, left = 0;
@@ -233,7 +243,7 @@ static int delete_rules(const char *prefix)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (strncmp(rules[i].comment, prefix, strlen(prefix)) != 0)
+		if (!says(&rules[i], comment, prefix))
 			left++;
 		else if (nft_command("delete rule " TABLE " %s handle %lld", rules[i].chain, rules[i].handle) < 0)
 			ret = -1;
@@ -295,14 +305,14 @@ static void forget_bridge(const char *name)
 
 int nat_remove_network(const char *name)
 {
-	char prefix[64];
+	char comment[64];
 	int lock = nat_lock(), ret;
 
 	if (lock < 0)
 		return -1;
-	snprintf(prefix, sizeof prefix, "net %s", name);
+	snprintf(comment, sizeof comment, "net %s", name);
 	forget_bridge(name);
-	ret = delete_rules(prefix);
+	ret = delete_rules(comment, false);
 	close(lock);
 	return ret;
 }
@@ -379,7 +389,7 @@ int nat_remove_ports(const char *id)
 	if (lock < 0)
 		return -1;
 	snprintf(prefix, sizeof prefix, "port %s ", id);
-	ret = delete_rules(prefix);
+	ret = delete_rules(prefix, true);
 	close(lock);
 	return ret;
 }

@@ -112,6 +112,23 @@ test_a_port_maps_once_and_the_ruleset_comes_back() {
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
 }
 
+# part: 1
+# hint: A network's rules are those whose comment is exactly "net NAME": n1 is not the start of n10's.
+test_network_rm_leaves_the_rules_of_a_network_whose_name_it_begins() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) before=$(nft list ruleset)
+	mydocker network create --subnet 198.18.1.0/24 mdtn
+	expect_status 0
+	mydocker network create --subnet 198.18.2.0/24 mdtn0
+	expect_status 0
+	mydocker network rm mdtn
+	expect_status 0
+	expect_eq "the rules of mdtn0" 3 "$(nft list table ip mydocker | grep -c 'comment "net mdtn0"')"
+	mydocker network rm mdtn0
+	expect_status 0
+	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
 # part: 2
 # hint: prune_ports(): rules whose comment names a container nobody looks after.
 test_prune_removes_the_rules_of_a_killed_container() {
