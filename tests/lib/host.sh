@@ -20,7 +20,10 @@
 
 # Held by a test that runs alone (an exclusive scenario, a notes block),
 # for every run of the tests on this host.
-EXCLUSIVE_LOCK=/tmp/mydocker-tests.exclusive.lock
+# (in /run/lock, where lock files live: it stays, so that every run locks
+# the same file)
+EXCLUSIVE_LOCK=/run/lock/mydocker-tests.exclusive.lock
+[ -d /run/lock ] || EXCLUSIVE_LOCK=/tmp/mydocker-tests.exclusive.lock
 
 # v1_hierarchies: "MOUNTPOINT OWN-PATH" for each cgroup v1 hierarchy with a
 # controller (not name=systemd), OWN-PATH our cgroup in it.
