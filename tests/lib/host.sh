@@ -212,13 +212,18 @@ remove_cgroup() {
 }
 
 clean_after() {
-	local t=$1 network=${2:-} pids mnt loop file link i dir
+	local t=$1 network=${2:-} pids mnt loop file link i dir dirs
 	pids=$(test_processes "$t")
 	if [ -n "$pids" ]; then
 		echo "processes left running:"
 		ps -o pid=,args= -p "$(echo $pids | tr ' ' ,)" 2>/dev/null | sed 's/^/  /'
-		kill -KILL $pids 2>/dev/null
-		for i in $(seq 50); do [ -z "$(test_processes "$t")" ] && break; sleep 0.1; done
+		# again until none is left: one may have forked after the list
+		for i in $(seq 50); do
+			kill -KILL $pids 2>/dev/null
+			sleep 0.1
+			pids=$(test_processes "$t")
+			[ -z "$pids" ] && break
+		done
 	fi
 	for mnt in $(awk -v d="$t/" 'index($5 "/", d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
 		echo "mount left: $mnt"
@@ -230,7 +235,8 @@ clean_after() {
 		losetup -d "$loop"
 	done < <(loop_devices_below "$t")
 	if [ -s "$t/cgroups" ]; then
-		for dir in $(xargs find <"$t/cgroups" -mindepth 1 -type d 2>/dev/null | sort -r); do
+		mapfile -t dirs <"$t/cgroups"
+		for dir in $(find "${dirs[@]}" -mindepth 1 -type d 2>/dev/null | sort -r); do
 			echo "cgroup left: $dir"
 			remove_cgroup "$dir"
 		done
