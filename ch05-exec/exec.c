@@ -172,10 +172,8 @@ static int enter_one_by_one(int pidfd, pid_t pid)
 		if (fds[i] < 0)
 			ret = -1;
 	}
-	if (ret == 0 && !still_running(pidfd)) {
-		errno = ESRCH;
-		ret = -1;
-	}
+	if (ret == 0 && !still_running(pidfd))
+		ret = -1; /* ESRCH: it has exited; EBADF: fd 4 is no pidfd */
 	for (size_t i = 0; i < ARRAY_SIZE(ns_files); i++) {
 		if (ret == 0 && setns(fds[i], 0) < 0)
 			ret = -1;
@@ -187,12 +185,11 @@ static int enter_one_by_one(int pidfd, pid_t pid)
 
 /* All of the container's namespaces at once; the pidfd pins the process:
  * if it has exited, setns fails (ESRCH) and nothing was joined. EINVAL is
- * a kernel whose setns takes no pidfd (before 5.8), and only if fd 4 is a
- * pidfd at all: the fallback checks that it is. */
+ * a kernel whose setns takes no pidfd (before 5.8), or an fd 4 that is no
+ * pidfd: the fallback tells them apart. */
 static int enter_namespaces(int pidfd, pid_t pid)
 {
-	if (setns(pidfd, EXEC_NAMESPACES) == 0 ||
-	    (errno == EINVAL && still_running(pidfd) && enter_one_by_one(pidfd, pid) == 0)) {
+	if (setns(pidfd, EXEC_NAMESPACES) == 0 || (errno == EINVAL && enter_one_by_one(pidfd, pid) == 0)) {
 		debug("exec-init: joined the namespaces of pid %d", (int)pid);
 		return 0;
 	}
