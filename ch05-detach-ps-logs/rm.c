@@ -1,7 +1,7 @@
 /* rm.c: `mydocker rm [-f] NAME|ID...` (the book's removeContainer):
  * removes an exited container's record and frees its name. A running one
- * is refused, or with -f killed first: its monitor then cleans up as for
- * any exit, and rm waits for the monitor to finish before removing. */
+ * is refused, or with -f killed first: the mydocker that runs it then
+ * cleans up as for any exit, and rm waits for it to finish first. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
@@ -15,7 +15,8 @@
 #include "mydocker.h"
 
 /* Waits for a process that is not our child: poll(2) on its pidfd says
- * when it exits. At most 10 s: the monitor only has its cleanup to do. */
+ * when it exits. At most 10 s: the mydocker that ran the container only
+ * has its cleanup to do. */
 static void wait_for_process(long long pid)
 {
 	int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
@@ -39,7 +40,7 @@ static int kill_and_wait(struct record *r)
 	}
 	if (monitor_runs)
 		wait_for_process(r->monitor_pid);
-	debug("rm: killed %s and its monitor finished", r->name);
+	debug("rm: killed %s and its mydocker finished", r->name);
 	return 0;
 }
 

@@ -415,10 +415,10 @@ long long process_start_time(long long pid)
 	return start;
 }
 
-/* A record says "created" or "running" until its monitor writes "exited",
- * which it does once it has cleaned up. A monitor that is gone (killed, or
- * the host rebooted) will never write it: such a record is shown as
- * exited, with an unknown exit code. */
+/* A record says "created" or "running" until its mydocker writes
+ * "exited", which it does once it has cleaned up. A mydocker that is gone
+ * (killed, or the host rebooted) will never write it: such a record is
+ * shown as exited, with an unknown exit code. */
 void record_refresh_status(struct record *r)
 {
 	if (strcmp(r->status, "exited") != 0 && process_start_time(r->monitor_pid) != r->monitor_start) {
@@ -527,9 +527,9 @@ static int remove_record(const char *dir)
 }
 
 /* Records that still say created or running, of containers nobody looks
- * after any more (their lock is free: their monitor was killed, or the
- * host rebooted); names that point at no record. Exited containers'
- * records are not leftovers: `mydocker rm` removes them. */
+ * after any more (their layer's lock is free: their mydocker was killed,
+ * or the host rebooted); names that point at no record. Exited
+ * containers' records are not leftovers: `mydocker rm` removes them. */
 void prune_records(void)
 {
 	char path[PATH_MAX + 256], why[128];

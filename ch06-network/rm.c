@@ -26,7 +26,7 @@ static int kill_and_wait(struct record *r)
 	if (fd >= 0)
 		close(fd);
 	wait_for_monitor(r);
-	debug("rm: killed %s and its monitor finished", r->name);
+	debug("rm: killed %s and its mydocker finished", r->name);
 	return 0;
 }
 

@@ -102,6 +102,13 @@ running_here() {
 
 none_running_here() { ! running_here "$1"; }
 
+# ps_json_field NAME FIELD: a field of a container's record, as ps shows it
+ps_json_field() {
+	"$MYDOCKER" ps -a --format json | awk -v name="\"$1\"," -v field="\"$2\":" '
+		$1 == "\"name\":" && $2 == name { on = 1 }
+		on && $1 == field { sub(/,$/, "", $2); gsub(/"/, "", $2); print $2; exit }'
+}
+
 stdout() { cat "$T/stdout"; }
 stderr() { cat "$T/stderr"; }
 

@@ -197,7 +197,7 @@ test_hostname_cannot_be_changed_inside() {
 
 since ch05-detach-ps-logs
 
-# part: 1
+# part: 2
 # hint: The same environment for -d: the monitor sends it, and the container's output goes to the log.
 test_detached_environment_is_docker_s_not_the_caller_s() {
 	local id

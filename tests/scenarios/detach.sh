@@ -1,14 +1,7 @@
 # detach.sh: chapter 5, background containers (run -d) with a monitor each,
-# names, records, ps, logs and rm.
+# and their logs.
 
 since ch05-detach-ps-logs
-
-# ps_json_field NAME FIELD: a field of a container's record, as ps shows it
-ps_json_field() {
-	"$MYDOCKER" ps -a --format json | awk -v name="\"$1\"," -v field="\"$2\":" '
-		$1 == "\"name\":" && $2 == name { on = 1 }
-		on && $1 == field { sub(/,$/, "", $2); gsub(/"/, "", $2); print $2; exit }'
-}
 
 # wait_exited NAME: until ps says the container has exited
 wait_exited() {
@@ -36,7 +29,7 @@ test_detach_prints_the_id_and_returns_while_it_runs() {
 	expect_status 0
 }
 
-# part: 3
+# part: 2
 # hint: The container's stdout and stderr are a pty's slave; the monitor copies the master into container.log.
 test_logs_show_stdout_and_stderr() {
 	detach --name talker "${IMAGE[@]}" /bin/sh -c 'echo to-stdout; echo to-stderr >&2'
@@ -47,7 +40,7 @@ test_logs_show_stdout_and_stderr() {
 to-stderr"
 }
 
-# part: 3
+# part: 2
 # hint: logs -f: inotify(7) for growth, a pidfd (pidfd_open(2)) of the monitor for the end.
 test_logs_follow_ends_when_the_container_exits() {
 	detach --name slow "${IMAGE[@]}" /bin/sh -c 'echo first; sleep 1; echo second'
@@ -56,18 +49,6 @@ test_logs_follow_ends_when_the_container_exits() {
 	expect_stdout "first
 second"
 	[ "$(ps_json_field slow status)" = exited ] || fail "logs -f returned while the container still ran"
-}
-
-# part: 2
-# hint: The monitor writes status exited and the exit code into the record after cleaning up.
-test_exited_containers_show_their_exit_code() {
-	detach --name three "${IMAGE[@]}" /bin/sh -c 'exit 3'
-	wait_exited three
-	mydocker ps -a
-	grep -q " three .*exited (3)" "$T/stdout" || fail "ps -a does not show exited (3)"
-	mydocker ps
-	! grep -q " three " "$T/stdout" || fail "ps without -a shows an exited container"
-	expect_eq "exit_code in the record" 3 "$(ps_json_field three exit_code)"
 }
 
 # part: 1
@@ -84,73 +65,7 @@ test_detached_container_is_cleaned_up_when_it_exits() {
 	expect_eq "the volume's file" kept "$(cat "$T/vol/f")"
 }
 
-# part: 4
-# hint: A name is symlink(2) names/NAME -> ../ID: EEXIST when taken.
-test_names_must_be_unique() {
-	detach --name web "${IMAGE[@]}" /bin/sh -c 'exec sleep 100'
-	expect_status 0
-	detach --name web "${IMAGE[@]}" /bin/true
-	expect_status 125
-	expect_one_error_line "the name web is taken"
-	[ "$(ls "$MYDOCKER_ROOT/containers" | wc -l)" = 1 ] || fail "the refused container left a layer"
-	[ "$(ls "$MYDOCKER_RUN" | grep -vc names)" = 1 ] || fail "the refused container left a record"
-	mydocker run --name web "${IMAGE[@]}" /bin/true
-	expect_status 125
-	mydocker rm -f web
-	detach --name web "${IMAGE[@]}" /bin/true
-	expect_status 0
-}
-
-# part: 4
-# hint: Names are 1 to 64 of [a-zA-Z0-9_.-], starting with a letter or digit.
-test_invalid_names_are_refused() {
-	local long=$(printf 'a%.0s' $(seq 200)) bad
-	for bad in ../../etc "" "$long" -x .x a/b "a b" "x:y"; do
-		detach --name "$bad" "${IMAGE[@]}" /bin/true
-		expect_status 125
-		expect_one_error_line "name"
-	done
-	[ -z "$(ls -A "$MYDOCKER_ROOT/containers" 2>/dev/null)" ] || fail "a refused name left a layer"
-	[ -z "$(ls -A "$MYDOCKER_RUN" | grep -v names)" ] || fail "a refused name left a record"
-}
-
-# part: 4
-# hint: adjective_person, as docker makes them; try again when taken.
-test_made_up_names_are_valid_and_distinct() {
-	local i
-	for i in 1 2 3 4 5; do
-		mydocker run "${IMAGE[@]}" /bin/true
-		expect_status 0
-	done
-	mydocker ps -a --format json
-	grep '"name":' "$T/stdout" | awk '{ print $2 }' | tr -d '",' >"$T/names"
-	[ "$(sort -u "$T/names" | wc -l)" = 5 ] || fail "made-up names repeat: $(cat "$T/names")"
-	! grep -qv '^[a-z]*_[a-z]*$' "$T/names" || fail "a made-up name is not adjective_name: $(cat "$T/names")"
-}
-
-# part: 2
-# hint: Compare the monitor's pid and its start time (field 22 of /proc/PID/stat) with the record's.
-test_a_record_whose_process_is_gone_shows_exited() {
-	local id=deadbeef0001
-	mkdir -p "$MYDOCKER_RUN/$id" "$MYDOCKER_RUN/names"
-	ln -s "../$id" "$MYDOCKER_RUN/names/ghost"
-	cat >"$MYDOCKER_RUN/$id/config.json" <<JSON
-{"id": "$id", "name": "ghost", "pid": 4194300, "pid_start_time": 12345, "monitor_pid": 4194301,
- "monitor_start_time": 12344,
- "command": ["sleep", "100"], "created": "2026-01-01T00:00:00Z", "status": "running",
- "exit_code": -1, "image": "busybox", "volumes": [], "detached": true,
- "limits": {"memory": 0, "cpu_shares": 0, "cpuset_cpus": ""}}
-JSON
-	mydocker ps
-	expect_status 0
-	! grep -q ghost "$T/stdout" || fail "ps shows a container whose process is gone as running"
-	mydocker ps -a
-	grep -q "^$id  ghost  -  *exited (?)" "$T/stdout" || fail "ps -a does not show it as exited (?)"
-	mydocker rm ghost
-	expect_status 0
-}
-
-# part: 2
+# part: 1
 # hint: A record that says running whose monitor is gone shows as exited (?).
 test_killed_monitor_leaves_an_exited_record() {
 	local pid monitor
@@ -192,57 +107,11 @@ test_d_with_i_or_t_is_refused() {
 	expect_one_error_line "-d runs in the background"
 }
 
-# part: 2
-# hint: Every container has a record; --rm removes it at exit.
-test_foreground_run_keeps_its_record_unless_rm() {
-	mydocker run --name fg "${IMAGE[@]}" /bin/sh -c 'exit 5'
-	expect_status 5
-	mydocker ps -a
-	grep -q " fg .*exited (5)" "$T/stdout" || fail "the foreground container's record is not kept"
-	mydocker run --rm --name gone "${IMAGE[@]}" /bin/true
-	expect_status 0
-	mydocker ps -a
-	! grep -q " gone " "$T/stdout" || fail "--rm kept the record"
-	[ ! -e "$MYDOCKER_RUN/names/gone" ] || fail "--rm kept the name"
-	mydocker logs fg
-	expect_status 125
-	expect_one_error_line "foreground"
-}
-
-# part: 4
-# hint: rm -f kills the container (if its pid is still the same process) and waits for the monitor to clean up.
-test_rm_refuses_a_running_container_unless_forced() {
-	detach --name busy "${IMAGE[@]}" /bin/sh -c 'exec sleep 100'
-	mydocker rm busy
-	expect_status 125
-	expect_one_error_line "is running"
-	mydocker rm -f busy
-	expect_status 0
-	expect_stdout busy
-	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "rm -f left the layer"
-	mydocker rm nosuch
-	expect_status 125
-	expect_one_error_line "no container nosuch"
-}
-
-# part: 4
-# hint: record_lookup(): a name first, then an id.
-test_commit_takes_a_name() {
-	detach --name saved "${IMAGE[@]}" /bin/sh -c 'echo kept >/f; exec sleep 100'
-	wait_until "the container wrote /f" sh -c "[ -f $MYDOCKER_ROOT/containers/*/merged/f ]"
-	mydocker commit saved fromname
-	expect_status 0
-	mydocker rm -f saved
-	mydocker run --rm "${IMAGE_FLAG[@]}" fromname /bin/cat /f
-	expect_status 0
-	expect_stdout kept
-}
-
 
 # The log is capped: past 10 MiB, container.log becomes container.log.1 and
 # a new one starts, so a container keeps at most 20 MiB of output. logs
 # prints both, the older first; logs -f follows across the rotation.
-# part: 3
+# part: 2
 # hint: At LOG_MAX_BYTES rename container.log to container.log.1 and open a new one; logs prints .1 first.
 test_the_log_is_capped_and_rotated() {
 	local total=$((13 * 1048576 + 4))
@@ -264,38 +133,12 @@ test_the_log_is_capped_and_rotated() {
 	mydocker rm chatty
 }
 
-# prune looks at every cgroup on the host: another scenario's would be its
-# leftovers. This one runs alone.
-exclusive
-
-# A record cut in half (a crash with the disk full, a hand edit) is still a
-# container's: ps -a shows it as broken, and rm or prune remove it and free
-# its name.
 # part: 2
-# hint: record_read() of a config.json that does not parse: a record with status broken and the name that links to it.
-test_a_broken_record_is_shown_and_can_be_removed() {
-	local id
-	for remover in rm prune; do
-		detach --name cut "${IMAGE[@]}" /bin/true
-		id=$(stdout)
-		wait_exited cut
-		truncate -s "$(( $(stat -c %s "$MYDOCKER_RUN/$id/config.json") / 2 ))" "$MYDOCKER_RUN/$id/config.json"
-		mydocker ps -a
-		grep -q "^$id  cut  *-  *broken " "$T/stdout" || fail "ps -a does not show $id as broken"
-		if [ $remover = rm ]; then
-			mydocker rm cut
-			expect_status 0
-			expect_stdout cut
-		else
-			mydocker prune
-			expect_stdout_has "stale record    $MYDOCKER_RUN/$id (its config.json is cut short or corrupt)"
-			mydocker prune --force
-			expect_status 0
-		fi
-		[ ! -e "$MYDOCKER_RUN/$id" ] || fail "$remover left the broken record"
-		detach --name cut "${IMAGE[@]}" /bin/true
-		expect_status 0 # the name is free again
-		wait_exited cut
-		mydocker rm cut
-	done
+# hint: logs_command(): a record that is not detached has no log.
+test_logs_of_a_foreground_container_is_refused() {
+	mydocker run --name fg "${IMAGE[@]}" /bin/true
+	expect_status 0
+	mydocker logs fg
+	expect_status 125
+	expect_one_error_line "foreground"
 }

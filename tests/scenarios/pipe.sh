@@ -67,7 +67,7 @@ test_a_command_that_never_arrived_is_a_failed_start() {
 	big=$(head -c 100000 /dev/zero | tr '\0' x)
 	# (unpack the image first: the first exec to fail must be init's, not tar's)
 	if at_least ch04-rootfs; then
-		mydocker run $(at_least ch05-detach-ps-logs && echo --rm) "${IMAGE[@]}" true
+		mydocker run $(at_least ch05-ps-rm && echo --rm) "${IMAGE[@]}" true
 		expect_status 0
 	fi
 	for flags in "" $(at_least ch05-detach-ps-logs && echo -d); do
@@ -79,7 +79,7 @@ test_a_command_that_never_arrived_is_a_failed_start() {
 		expect_stdout ""
 		expect_one_error_line "send the command to the container"
 	done
-	if at_least ch05-detach-ps-logs; then
+	if at_least ch05-ps-rm; then
 		mydocker ps -a
 		expect_eq "containers left in ps -a" 1 "$(grep -c . "$T/stdout")"
 	fi

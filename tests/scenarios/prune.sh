@@ -72,7 +72,7 @@ prune_finds_and_removes() {
 test_prune_after_sigkill_at_each_step_of_start_up() {
 	local steps=("cgroup: created" "cloned pid" "init: exec")
 	at_least ch04-overlay && steps=("mounted overlay" "${steps[@]}")
-	at_least ch05-detach-ps-logs && steps=("record" "${steps[@]}")
+	at_least ch05-records && steps=("record" "${steps[@]}")
 	for step in "${steps[@]}"; do
 		kill_at "$step"
 		prune_finds_and_removes "$step"
@@ -127,7 +127,7 @@ test_prune_after_sigkill_while_unpacking() {
 
 since ch05-detach-ps-logs
 
-# part: 2
+# part: 1
 # hint: A record that says running but whose layer's flock(2) is free belongs to nobody: prune_records().
 test_prune_after_a_killed_monitor() {
 	local monitor

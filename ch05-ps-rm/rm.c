@@ -1,0 +1,101 @@
+/* rm.c: `mydocker rm [-f] NAME|ID...` (the book's removeContainer):
+ * removes an exited container's record and frees its name. A running one
+ * is refused, or with -f killed first: the mydocker that runs it then
+ * cleans up as for any exit, and rm waits for it to finish first. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+/* Waits for a process that is not our child: poll(2) on its pidfd says
+ * when it exits. At most 10 s: the mydocker that ran the container only
+ * has its cleanup to do. */
+static void wait_for_process(long long pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (fd < 0)
+		return; /* already gone */
+	while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+		;
+	close(fd);
+}
+
+static int kill_and_wait(struct record *r)
+{
+	bool monitor_runs = process_start_time(r->monitor_pid) == r->monitor_start;
+
+	/* only if the pid still is the container's (pids are reused) */
+	if (process_start_time(r->pid) == r->pid_start && kill((pid_t)r->pid, SIGKILL) < 0 && errno != ESRCH) {
+		error_errno("kill container %s (pid %lld)", r->name, r->pid);
+		return -1;
+	}
+	if (monitor_runs)
+		wait_for_process(r->monitor_pid);
+	debug("rm: killed %s and its mydocker finished", r->name);
+	return 0;
+}
+
+static int remove_one(const char *name_or_id, bool force)
+{
+	char id[CONTAINER_ID_LEN + 1];
+	struct record r;
+	int ret = -1;
+
+	if (record_lookup(name_or_id, id) < 0 || record_read(id, &r) < 0) {
+		error_msg("no container %s", name_or_id);
+		return -1;
+	}
+	if (record_is_running(&r)) {
+		if (!force) {
+			error_msg("container %s is running: rm -f kills it first", name_or_id);
+			goto out;
+		}
+		if (kill_and_wait(&r) < 0)
+			goto out;
+	}
+	ret = record_remove(&r);
+	if (ret == 0)
+		printf("%s\n", r.name);
+out:
+	record_free(&r);
+	return ret;
+}
+
+static void print_rm_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: mydocker rm [-f] NAME|ID...\n"
+		"\n"
+		"Remove exited containers' records (and free their names).\n"
+		"\n"
+		"Options:\n"
+		"  -f, --force   kill a running container first\n"
+		"  -h, --help    print this help\n");
+}
+
+int rm_command(int argc, char **argv)
+{
+	bool force = false;
+	const struct flag flags[] = { { "--force", 'f', &force, NULL }, { NULL, 0, NULL, NULL } };
+	int code, failed = 0, i = command_flags(argc, argv, flags, print_rm_usage, &code);
+
+	if (i < 0)
+		return code;
+	if (i == argc) {
+		error_msg("rm needs at least one container, by name or id");
+		return EXIT_MYDOCKER;
+	}
+	for (; i < argc; i++)
+		if (remove_one(argv[i], force) < 0)
+			failed = 1;
+	return failed ? EXIT_MYDOCKER : 0;
+}
