@@ -63,7 +63,7 @@ test_invalid_names_are_refused() {
 	for bad in ../../etc "" "$long" -x .x a/b "a b" "x:y"; do
 		container --name "$bad" "${IMAGE[@]}" /bin/true
 		expect_status 125
-		expect_one_error_line "name"
+		expect_one_error_line "a name is 1 to 64 letters"
 	done
 	[ -z "$(ls -A "$MYDOCKER_ROOT/containers" 2>/dev/null)" ] || fail "a refused name left a layer"
 	[ -z "$(ls -A "$MYDOCKER_RUN" | grep -v names)" ] || fail "a refused name left a record"
