@@ -165,6 +165,21 @@ static bool subnet_is_free(const struct subnet *s)
 	return true;
 }
 
+/* A bridge takes no IPv6 router advertisement: else a container could send
+ * one and become the host's IPv6 default router (CVE-2020-13401; docker
+ * writes accept_ra=0 on its bridges). A host without IPv6 has no file. */
+static int refuse_router_adverts(const char *bridge)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/accept_ra", bridge);
+	if (write_file(path, "0") < 0 && errno != ENOENT) {
+		error_errno("set %s", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* The bridge, with the gateway's address, up; undone if a step fails. */
 static int bridge_create(const struct network *n)
 {
@@ -175,6 +190,10 @@ static int bridge_create(const struct network *n)
 			error_msg("a link named %s exists on this host already: choose another network name", n->name);
 		else
 			error_errno("create bridge %s", n->name);
+		return -1;
+	}
+	if (refuse_router_adverts(n->name) < 0) {
+		link_delete(n->name);
 		return -1;
 	}
 	if (address_add(n->name, gateway, n->subnet.prefix) < 0 || link_set_up(n->name) < 0) {

@@ -35,6 +35,16 @@ mdtone bridge 198.18.1.0/24 198.18.1.1" "$(tr -s ' ' <"$T/stdout")"
 	! ip link show dev mdtone >/dev/null 2>&1 || fail "network rm left the bridge"
 }
 
+# A container must not become the host's IPv6 router (CVE-2020-13401).
+# hint: Write 0 to /proc/sys/net/ipv6/conf/BRIDGE/accept_ra before the bridge is up.
+test_a_bridge_takes_no_ipv6_router_adverts() {
+	[ -d /proc/sys/net/ipv6/conf ] || skip "this host has no IPv6"
+	network_create mdtra 198.18.2.0/24
+	expect_eq "accept_ra on the bridge" 0 "$(cat /proc/sys/net/ipv6/conf/mdtra/accept_ra)"
+	mydocker network rm mdtra
+	expect_status 0
+}
+
 # hint: One line and 125 for each: a bad CIDR, host bits set, a prefix outside /8../30, an overlap, a name over 15 characters, a name taken.
 test_network_create_refuses_what_cannot_be() {
 	local cidr
