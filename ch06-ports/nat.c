@@ -10,8 +10,15 @@
  *   chain postrouting  (nat, srcnat)  what leaves a network for elsewhere
  *       ip saddr 198.18.1.0/24 oifname != "net1" masquerade
  *       ip saddr 127.0.0.0/8 oifname "net1" masquerade
- *   chain forward      (filter, 0)    no network reaches another's bridge
+ *   chain forward      (filter, 0)    no network reaches another's bridge;
+ *                                     from elsewhere, only mapped ports
  *       iifname "net1" oifname @bridges oifname != "net1" drop
+ *       oifname "net1" ct state established,related accept
+ *       oifname "net1" ct status dnat accept
+ *       oifname "net1" iifname "net1" accept
+ *       oifname "net1" drop
+ *   chain localhost    (filter, -300) no container reaches the host's 127.0.0.1
+ *       iifname "net1" ip daddr 127.0.0.0/8 drop
  *   set bridges                       the bridges of all networks
  *
  * Each rule carries a comment that says whose it is: "net NAME" for a
@@ -21,11 +28,13 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <nftables/libnftables.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -161,6 +170,7 @@ static int ensure_table(void)
 			   "add chain " TABLE " output { type nat hook output priority -100; }\n"
 			   "add chain " TABLE " postrouting { type nat hook postrouting priority srcnat; }\n"
 			   "add chain " TABLE " forward { type filter hook forward priority 0; }\n"
+			   "add chain " TABLE " localhost { type filter hook prerouting priority -300; }\n"
 			   "add set " TABLE " bridges { type ifname; }");
 }
 
@@ -271,7 +281,16 @@ static int nat_lock(void)
  * to a mapped port at 127.0.0.1, sent on into the bridge, gets the
  * gateway's address (a container cannot answer 127.0.0.1). With
  * ip_forward on, the host would route from one network's bridge to
- * another's: dropped, as docker isolates its networks. */
+ * another's: dropped, as docker isolates its networks; and from any other
+ * host with a route to the subnet, to every port of every container: only
+ * the answers to the containers' own connections and what a -p mapping
+ * sent on (ct status dnat) go in, as docker 28 allows. And the bridge has
+ * route_localnet (network.c), which makes the kernel take a packet to
+ * 127.0.0.0/8 that arrives on it: a container could reach the services the
+ * host keeps to itself on 127.0.0.1 (CVE-2020-8558; kube-proxy drops such
+ * packets). Dropped before conntrack and NAT (priority raw), where the
+ * replies to the host's own 127.0.0.1:HOSTPORT still carry the gateway's
+ * address, not 127.0.0.1. */
 int nat_add_network(const char *name, const char *subnet)
 {
 	int lock = nat_lock(), ret = -1;
@@ -285,7 +304,15 @@ int nat_add_network(const char *name, const char *subnet)
 			name, name) == 0 &&
 	    nft_command("add element " TABLE " bridges { \"%s\" }", name) == 0 &&
 	    nft_command("add rule " TABLE " forward iifname \"%s\" oifname @bridges oifname != \"%s\" drop "
-			"comment \"net %s\"", name, name, name) == 0)
+			"comment \"net %s\"", name, name, name) == 0 &&
+	    nft_command("add rule " TABLE " forward oifname \"%s\" ct state established,related accept "
+			"comment \"net %s\"\n"
+			"add rule " TABLE " forward oifname \"%s\" ct status dnat accept comment \"net %s\"\n"
+			"add rule " TABLE " forward oifname \"%s\" iifname \"%s\" accept comment \"net %s\"\n"
+			"add rule " TABLE " forward oifname \"%s\" drop comment \"net %s\"",
+			name, name, name, name, name, name, name, name, name) == 0 &&
+	    nft_command("add rule " TABLE " localhost iifname \"%s\" ip daddr 127.0.0.0/8 drop comment \"net %s\"",
+			name, name) == 0)
 		ret = 0;
 	close(lock);
 	if (ret < 0)
@@ -345,6 +372,46 @@ static int port_taken(const struct port *p, char *who, size_t size)
 	return taken;
 }
 
+/* The host ports of this process's container, bound for as long as they
+ * are mapped, as docker's proxy binds them: a host service that has a port
+ * makes the start fail rather than lose its traffic to the DNAT, and none
+ * can take the port while the container has it. (Close-on-exec: they stay
+ * with the mydocker that runs the container. Nothing reaches them: the
+ * DNAT sends every packet for the port on to the container.) */
+static int reserved[MAX_PORTS];
+static int n_reserved;
+
+static int reserve_host_port(const struct port *p)
+{
+	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons((uint16_t)p->host),
+				   .sin_addr.s_addr = htonl(INADDR_ANY) };
+	bool tcp = strcmp(p->proto, "tcp") == 0;
+	int fd = socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0), on = 1;
+
+	/* TCP: a port's old connections (TIME_WAIT) do not keep it, a listener
+	 * does; and listening, the port cannot be bound by another that sets
+	 * SO_REUSEADDR too (socket(7)) */
+	if (fd >= 0 && (!tcp || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0) &&
+	    bind(fd, (struct sockaddr *)&any, sizeof any) == 0 && (!tcp || listen(fd, 1) == 0) &&
+	    n_reserved < MAX_PORTS) {
+		reserved[n_reserved++] = fd;
+		return 0;
+	}
+	if (errno == EADDRINUSE)
+		error_msg("port %d/%s is in use on this host (address already in use)", p->host, p->proto);
+	else
+		error_errno("bind port %d/%s on this host", p->host, p->proto);
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static void release_host_ports(void)
+{
+	while (n_reserved > 0)
+		close(reserved[--n_reserved]);
+}
+
 /* -p HOSTPORT:CONTAINERPORT/PROTO of container id at address: DNAT from
  * elsewhere (prerouting) and from the host itself (output), for traffic to
  * any of the host's own addresses (fib daddr type local). */
@@ -364,7 +431,7 @@ int nat_add_ports(const char *id, const char *address, const struct port *ports,
 		int taken = port_taken(p, who, sizeof who);
 		if (taken > 0)
 			error_msg("port %d/%s is mapped already, by container %s", p->host, p->proto, who);
-		if (taken != 0) {
+		if (taken != 0 || reserve_host_port(p) < 0) {
 			ret = -1;
 			break;
 		}
@@ -391,6 +458,7 @@ int nat_remove_ports(const char *id)
 	snprintf(prefix, sizeof prefix, "port %s ", id);
 	ret = delete_rules(prefix, true);
 	close(lock);
+	release_host_ports();
 	return ret;
 }
 

@@ -112,6 +112,117 @@ test_a_port_maps_once_and_the_ruleset_comes_back() {
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
 }
 
+# Another host with a route to a network's subnet reaches only what -p
+# maps: not the container's other ports at its own address.
+# part: 2
+# hint: In forward, per network: what goes out on its bridge passes if it answers (ct state established,related), if -p sent it (ct status dnat), or if it comes from the same bridge; the rest is dropped.
+test_from_outside_only_the_mapped_ports_are_reached() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) ip
+	outside_start
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	mydocker run -d --name web --net mdtone -p 18085:80 "${IMAGE[@]}" /bin/sh -c "$WEB"
+	expect_status 0
+	wait_until "httpd listens" sh -c "'$MYDOCKER' exec web netstat -ltn | grep -q ':80 '"
+	ip=$(ps_json_field web ip)
+	outside ip route add 198.18.1.0/24 via 198.19.0.1 || fail "cannot route the outside to 198.18.1.0/24"
+	LAST_CMD="curl http://198.19.0.1:18085/ (outside)"
+	expect_eq "the mapped port from outside" hello-from-the-container "$(outside curl -s -m 5 http://198.19.0.1:18085/)"
+	LAST_CMD="curl http://$ip:80/ (outside, straight to the container)"
+	[ -z "$(outside curl -s -m 3 "http://$ip:80/")" ] || fail "the outside reached the container's port 80 at $ip, which no -p maps"
+	mydocker rm -f web
+	expect_status 0
+	mydocker network rm mdtone
+	expect_status 0
+	outside_stop
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# A service the host keeps to itself on 127.0.0.1 stays the host's: the
+# bridge's route_localnet (for 127.0.0.1:HOSTPORT) would let in a packet to
+# 127.0.0.1 that a container sends to the bridge (CVE-2020-8558). The
+# container plays the attacker with the host's tools in its network
+# namespace (nsenter): its 127.0.0.1 through eth0 instead of lo, as one
+# with CAP_NET_RAW could craft it.
+# part: 2
+# hint: A rule per network in table ip mydocker, before conntrack and NAT (prerouting, priority raw): what comes in on the bridge for 127.0.0.0/8 is dropped.
+# lab: holds from the start: ch06-network sets no route_localnet, so no packet to 127.0.0.1 gets in from a bridge; it guards against the hole route_localnet opens
+test_a_container_cannot_reach_what_the_host_serves_on_127_0_0_1() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) server pid
+	mkdir -p "$T/www" && echo host-only >"$T/www/index.html"
+	busybox httpd -f -p 127.0.0.1:18084 -h "$T/www" &
+	server=$!
+	wait_until "the host's service answers" curl -s -m 1 http://127.0.0.1:18084/
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	mydocker run -d --name box --net mdtone "${IMAGE[@]}" sleep 1000
+	expect_status 0
+	pid=$(ps_json_field box pid)
+	LAST_CMD="in the container's network namespace: 127.0.0.1 via 198.18.1.1 on eth0"
+	inside() { nsenter -t "$pid" -n "$@"; }
+	inside ip route del local 127.0.0.1 dev lo table local &&
+		inside ip route del local 127.0.0.0/8 dev lo table local &&
+		inside sh -c 'echo 1 >/proc/sys/net/ipv4/conf/eth0/route_localnet' &&
+		inside ip route add 127.0.0.1/32 via 198.18.1.1 dev eth0 || fail "cannot route the container's 127.0.0.1 to the bridge"
+	# The container's own kernel drops the answers (from 127.0.0.1 on eth0),
+	# so what shows the hole is on the host: the service answered the SYN,
+	# and a half-open connection from the container's address waits there.
+	LAST_CMD="curl http://127.0.0.1:18084/ (in the container's network namespace)"
+	local ip=$(ps_json_field box ip) seen= i attacker
+	# (half-open connections of an earlier run go once their SYN-ACKs give up)
+	wait_until "no half-open connection from $ip to 18084 is left from before" \
+		sh -c "! ss -Htn state syn-recv '( sport = :18084 )' | grep -qF ' $ip:'"
+	inside curl -s -m 3 http://127.0.0.1:18084/ >"$T/attack" &
+	attacker=$!
+	for i in $(seq 20); do
+		ss -Htn state syn-recv '( sport = :18084 )' | grep -qF " $ip:" && { seen=yes; break; }
+		sleep 0.1
+	done
+	wait "$attacker"
+	[ -z "$seen" ] || fail "the container's packets to 127.0.0.1:18084 reached the host's service (ss shows it answering $ip)"
+	[ "$(cat "$T/attack")" != host-only ] || fail "a container read the host's 127.0.0.1:18084"
+	expect_eq "the host's own 127.0.0.1:18084" host-only "$(curl -s -m 3 http://127.0.0.1:18084/)"
+	kill "$server"
+	wait "$server" 2>/dev/null
+	mydocker rm -f box
+	expect_status 0
+	mydocker network rm mdtone
+	expect_status 0
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# A host service on 127.0.0.1:18083 keeps its port: -p 18083:80 would DNAT
+# its traffic away, so the start fails, as docker's does (its proxy binds
+# the port). And while a container has a port, no host service takes it.
+# part: 1
+# hint: bind(2) the host port (INADDR_ANY) for as long as it is mapped, close-on-exec: EADDRINUSE means a host service has it.
+test_a_port_a_host_service_has_is_not_taken_over() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) server
+	mkdir -p "$T/www" && echo hello-from-the-host >"$T/www/index.html"
+	busybox httpd -f -p 127.0.0.1:18083 -h "$T/www" &
+	server=$!
+	wait_until "the host's service answers" curl -s -m 1 http://127.0.0.1:18083/
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	mydocker run -d --name web --net mdtone -p 18083:80 "${IMAGE[@]}" /bin/sh -c "$WEB"
+	expect_status 125
+	expect_one_error_line "port 18083/tcp is in use on this host"
+	LAST_CMD="curl http://127.0.0.1:18083/ (on the host)"
+	expect_eq "the host's service, after the refused start" hello-from-the-host "$(curl -s -m 5 http://127.0.0.1:18083/)"
+	kill "$server"
+	wait "$server" 2>/dev/null
+	mydocker run -d --name web --net mdtone -p 18083:80 "${IMAGE[@]}" /bin/sh -c "$WEB"
+	expect_status 0
+	LAST_CMD="busybox httpd -f -p 127.0.0.1:18083 while the container has the port"
+	timeout 2 busybox httpd -f -p 127.0.0.1:18083 -h "$T/www" 2>/dev/null
+	[ $? != 124 ] || fail "a host service took the container's port (it ran until the timeout)"
+	mydocker rm -f web
+	expect_status 0
+	mydocker network rm mdtone
+	expect_status 0
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
 # part: 1
 # hint: A network's rules are those whose comment is exactly "net NAME": n1 is not the start of n10's.
 test_network_rm_leaves_the_rules_of_a_network_whose_name_it_begins() {
@@ -120,9 +231,11 @@ test_network_rm_leaves_the_rules_of_a_network_whose_name_it_begins() {
 	expect_status 0
 	mydocker network create --subnet 198.18.2.0/24 mdtn0
 	expect_status 0
+	local rules=$(nft list table ip mydocker | grep -c 'comment "net mdtn0"')
+	[ "$rules" -gt 0 ] || fail "network create mdtn0 made no rule"
 	mydocker network rm mdtn
 	expect_status 0
-	expect_eq "the rules of mdtn0" 3 "$(nft list table ip mydocker | grep -c 'comment "net mdtn0"')"
+	expect_eq "the rules of mdtn0" "$rules" "$(nft list table ip mydocker | grep -c 'comment "net mdtn0"')"
 	mydocker network rm mdtn0
 	expect_status 0
 	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
