@@ -284,7 +284,8 @@ static int nat_lock(void)
  * another's: dropped, as docker isolates its networks; and from any other
  * host with a route to the subnet, to every port of every container: only
  * the answers to the containers' own connections and what a -p mapping
- * sent on (ct status dnat) go in, as docker 28 allows. And the bridge has
+ * sent on (ct status dnat) go in, as docker does since 28.0 (moby#48724).
+ * And the bridge has
  * route_localnet (network.c), which makes the kernel take a packet to
  * 127.0.0.0/8 that arrives on it: a container could reach the services the
  * host keeps to itself on 127.0.0.1 (CVE-2020-8558; kube-proxy drops such
