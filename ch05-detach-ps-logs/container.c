@@ -24,10 +24,10 @@
 struct child_args {
 	char **init_argv; /* mydocker [--debug] init */
 	bool interactive;
-	bool tty;
 	int pipe_fd;      /* read end of the pipe the command comes on */
 	int log_fd;       /* -d: the log's pty, for stdout and stderr; else -1 */
 	int exe_fd;       /* the sealed copy of mydocker that init runs from */
+	int console;      /* -t: the slave of its pty (console.c); else -1 */
 };
 
 /* mydocker [--debug] init: the command comes on the pipe. */
@@ -66,9 +66,12 @@ static int child_main(void *arg)
 	pass_pipe_as_fd_3(child->pipe_fd);
 	if (!child->interactive)
 		stdin_from_dev_null();
-	leave_our_process_group(child->tty);
-	if (child->tty)
-		take_terminal();
+	if (child->console >= 0) {
+		console_attach(child->console);
+		console_take();
+	} else {
+		leave_our_process_group();
+	}
 	if (child->log_fd >= 0)
 		output_to_log(child->log_fd);
 	/* init needs no environment, and ours is not the container's */
@@ -86,10 +89,10 @@ static pid_t clone_child(struct child_args *child)
 }
 
 /* The book's NewParentProcess + Start: returns the child's pid and the
- * pipe to send the command on, or -1. */
-static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_fd)
+ * pipe to send the command on, or -1. With -t, the child's pty. */
+static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_fd, int console)
 {
-	struct child_args child = { .interactive = opts->interactive, .tty = opts->tty,
+	struct child_args child = { .interactive = opts->interactive, .console = console,
 				    .log_fd = log_fd };
 	int pipe_fds[2];
 	pid_t pid = -1;
@@ -161,6 +164,7 @@ struct container {
 	struct record rec;    /* what ps shows, and its name */
 	struct container_log log; /* -d: its output */
 	struct cgroup cg;
+	int console_master, console_slave; /* -t: its pty (console.c); else -1 */
 	pid_t pid;
 	int pipe_fd;
 	bool started;         /* its command ran */
@@ -190,6 +194,16 @@ static int make_environment(struct container *c)
 	return c->env ? 0 : -1;
 }
 
+/* -t: a pty of the container's own. */
+static int open_console(struct container *c)
+{
+	if (c->opts->tty && console_open(&c->console_master, &c->console_slave) < 0) {
+		error_errno("open a pseudo-terminal for the container");
+		return -1;
+	}
+	return 0;
+}
+
 /* Before the container exists: what it needs, in order. */
 static int prepare(struct container *c)
 {
@@ -199,7 +213,7 @@ static int prepare(struct container *c)
 	    image_unpack(opts->image, c->image_dir, sizeof c->image_dir) < 0 ||
 	    prepare_volumes(opts->volumes, opts->n_volumes, c->image_dir, &c->volumes) < 0 ||
 	    workspace_create(&c->ws, c->image_dir) < 0 ||
-	    make_environment(c) < 0 ||
+	    make_environment(c) < 0 || open_console(c) < 0 ||
 	    record_create_for_run(&c->rec, opts, c->ws.id, c->volumes) < 0 ||
 	    log_open(&c->log, opts->detach, c->ws.id) < 0 ||
 	    setup_cgroup(&c->cg, &opts->resources, c->ws.id) < 0)
@@ -223,6 +237,8 @@ static int surround(struct container *c)
 static void tear_down(struct container *c)
 {
 	cgroup_destroy(&c->cg);
+	if (c->console_master >= 0)
+		close(c->console_master);
 	strings_free(c->env);
 	workspace_delete(&c->ws);
 	strings_free(c->volumes);
@@ -234,7 +250,9 @@ static void tear_down(struct container *c)
  * if it never ran (its exit status in c->code). */
 static int start(struct container *c)
 {
-	c->pid = start_child(c->opts, &c->pipe_fd, c->log.slave);
+	c->pid = start_child(c->opts, &c->pipe_fd, c->log.slave, c->console_slave);
+	if (c->console_slave >= 0)
+		close(c->console_slave); /* the container's now: the relay ends when it is gone */
 	log_handed_over(&c->log);
 	if (c->pid < 0)
 		return -1;
@@ -255,7 +273,8 @@ static int start(struct container *c)
 }
 
 /* The container runs: its record says so, a detached one's monitor tells
- * mydocker and copies its output into its log; then how it ended. */
+ * mydocker and copies its output into its log, with -t its terminal is
+ * relayed; then how it ended. */
 static int run_until_exit(struct container *c, int ready_fd)
 {
 	record_started(&c->rec, c->pid);
@@ -264,6 +283,10 @@ static int run_until_exit(struct container *c, int ready_fd)
 		monitor_ready(ready_fd, c->ws.id, c->log.file);
 		relay_output(&c->log);
 	}
+	if (c->console_master >= 0) {
+		console_relay(c->console_master, c->opts->interactive);
+		c->console_master = -1;
+	}
 	return check_oom(&c->cg, wait_for_exit(c->pid));
 }
 
@@ -271,7 +294,8 @@ static int run_until_exit(struct container *c, int ready_fd)
 int run_container(const struct run_options *opts, int ready_fd)
 {
 	struct container c = { .opts = opts, .code = EXIT_MYDOCKER,
-			       .log = { .file = -1, .master = -1, .slave = -1 } };
+			       .log = { .file = -1, .master = -1, .slave = -1 },
+			       .console_master = -1, .console_slave = -1 };
 
 	handle_signals();
 	if (prepare(&c) == 0 && start(&c) == 0)

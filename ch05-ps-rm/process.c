@@ -79,33 +79,13 @@ void stdin_from_dev_null(void)
 
 /* The container's signals stay inside it: kill(2) with pid 0 or -PGRP
  * signals a whole process group, and a container left in mydocker's group
- * (and its caller's) could kill them with `kill -9 0`. Without -t, the
- * container gets a session of its own, setsid(2), which also has no
- * controlling terminal; with -t, only a process group, setpgid(2). */
-void leave_our_process_group(bool tty)
+ * (and its caller's) could kill them with `kill -9 0`. The container gets
+ * a session of its own, setsid(2), which also has no controlling terminal
+ * (with -t, its own pty becomes one: console.c). */
+void leave_our_process_group(void)
 {
-	if ((tty ? setpgid(0, 0) : setsid()) < 0)
-		die_errno(EXIT_MYDOCKER, "give the container a process group of its own");
-}
-
-/* With -t on a terminal, make the container's process group the terminal's
- * foreground one (credentials(7), tcsetpgrp(3)): Ctrl-C then reaches the
- * container's processes, not mydocker, and a shell in it can hand the
- * terminal back to a process group it can see when it exits. */
-void take_terminal(void)
-{
-	sigset_t ttou, old;
-
-	if (!isatty(STDIN_FILENO))
-		return;
-	/* We are leaving the foreground group, and a background process that
-	 * calls tcsetpgrp() gets SIGTTOU (which stops it) unless blocked. */
-	sigemptyset(&ttou);
-	sigaddset(&ttou, SIGTTOU);
-	sigprocmask(SIG_BLOCK, &ttou, &old);
-	if (tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
-		die_errno(EXIT_MYDOCKER, "make the container the terminal's foreground");
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (setsid() < 0)
+		die_errno(EXIT_MYDOCKER, "give the container a session of its own");
 }
 
 /* Exit status as a shell reports it: the code, or 128+N for signal N. */

@@ -185,7 +185,7 @@ static const struct run_flag {
 	const char *help;
 } run_flags[] = {
 	{ "interactive", 'i', NULL, set_interactive, "keep stdin attached (else it is /dev/null)" },
-	{ "tty", 't', NULL, set_tty, "share this terminal (use -it for a shell)" },
+	{ "tty", 't', NULL, set_tty, "a terminal of its own (use -it for a shell)" },
 	{ "memory", 'm', "SIZE", set_memory, "memory limit, at least 6m (100m, 1g)" },
 	{ "cpu-shares", 0, "N", set_cpu_shares, "CPU weight, 2..262144, default 1024 (-cpushare)" },
 	{ "cpushare", 0, "N", set_cpu_shares, NULL }, /* the book's */
@@ -200,7 +200,7 @@ static const struct run_flag {
 	{ "env-file", 0, "FILE", set_env_file, "read variables from FILE, one NAME=VALUE per line" },
 };
 
-/* "  -t, --tty                   share this terminal ..." */
+/* "  -t, --tty                   a terminal of its own ..." */
 static void print_flag(FILE *out, const struct run_flag *f)
 {
 	char names[64];

@@ -59,7 +59,7 @@ static void print_exec_usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"  -i, --interactive     keep stdin attached (else it is /dev/null)\n"
-		"  -t, --tty             share this terminal\n"
+		"  -t, --tty             a terminal of its own\n"
 		"  -e, --env K=V         set a variable (K alone: its value here); repeatable\n"
 		"  -w, --workdir DIR     the command's working directory (default /)\n"
 		"  -h, --help            print this help\n");
@@ -182,9 +182,10 @@ static int enter_namespaces(int pidfd, pid_t pid)
 	return -1;
 }
 
-/* The child of mydocker exec, on the host still: stdin, then exec-init
- * from the sealed copy, with the command on fd 3 and the pidfd on fd 4. */
-static void exec_child(int pipe_fd, int pidfd, int exe_fd, bool interactive)
+/* The child of mydocker exec, on the host still: stdin (with -t, the pty's
+ * slave as fds 0-2), then exec-init from the sealed copy, with the command
+ * on fd 3 and the pidfd on fd 4. */
+static void exec_child(int pipe_fd, int pidfd, int exe_fd, bool interactive, int console)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
@@ -198,6 +199,8 @@ static void exec_child(int pipe_fd, int pidfd, int exe_fd, bool interactive)
 		die_errno(EXIT_MYDOCKER, "pass the container's pidfd as fd %d", EXEC_PIDFD);
 	if (!interactive)
 		stdin_from_dev_null();
+	if (console >= 0)
+		console_attach(console);
 	fexecve(exe_fd, build_init_argv("exec-init"), (char *[]){ NULL });
 	die_errno(EXIT_MYDOCKER, "exec mydocker exec-init from its sealed copy");
 }
@@ -217,31 +220,44 @@ static int send_exec_command(int pipe_fd, const struct exec_options *opts, char 
 	return 0;
 }
 
-/* Joined the cgroups already: start exec-init, tell it the command, wait. */
+/* Joined the cgroups already: start exec-init, tell it the command, and
+ * wait (with -t relaying its pty, as run does). */
 static int start_exec_init(const struct exec_options *opts, char **env, int pidfd, pid_t pid)
 {
-	int pipe_fds[2], exe_fd = open_sealed_exe();
+	int pipe_fds[2], exe_fd = open_sealed_exe(), master = -1, slave = -1, code = EXIT_MYDOCKER;
 	pid_t child;
 
 	if (exe_fd < 0) {
 		error_msg("make a sealed copy of mydocker for exec-init: %s" CHECK_HINT, strerror(errno));
 		return EXIT_MYDOCKER;
 	}
-	if (pipe2(pipe_fds, O_CLOEXEC) < 0 || (child = fork()) < 0) {
+	if ((opts->tty && console_open(&master, &slave) < 0) || pipe2(pipe_fds, O_CLOEXEC) < 0 ||
+	    (child = fork()) < 0) {
 		error_errno("start exec-init");
-		close(exe_fd);
-		return EXIT_MYDOCKER;
+		goto out;
 	}
 	if (child == 0)
-		exec_child(pipe_fds[0], pidfd, exe_fd, opts->interactive);
+		exec_child(pipe_fds[0], pidfd, exe_fd, opts->interactive, slave);
 	close(pipe_fds[0]);
-	close(exe_fd);
 	forward_signals_to(child);
 	if (send_exec_command(pipe_fds[1], opts, env, pid) < 0) {
 		wait_for_exit(child);
-		return EXIT_MYDOCKER;
+		goto out;
 	}
-	return wait_for_exit(child);
+	if (slave >= 0) {
+		close(slave); /* the command's now: the relay ends when it is gone */
+		slave = -1;
+		console_relay(master, opts->interactive);
+		master = -1;
+	}
+	code = wait_for_exit(child);
+out:
+	close(exe_fd);
+	if (slave >= 0)
+		close(slave);
+	if (master >= 0)
+		close(master);
+	return code;
 }
 
 /* The container's own environment, as its record keeps it (run's
@@ -314,9 +330,10 @@ int join_container(void)
 		return EXIT_MYDOCKER;
 	}
 	if (pid == 0) {
-		leave_our_process_group(config.tty != NULL);
 		if (config.tty)
-			take_terminal();
+			console_take();
+		else
+			leave_our_process_group();
 		become_command(&config);
 		_exit(EXIT_MYDOCKER); /* not reached: become_command() execs or dies */
 	}

@@ -39,7 +39,7 @@ struct port {
 /* What `mydocker run` was asked to do. */
 struct run_options {
 	bool interactive; /* -i: the container reads our stdin */
-	bool tty;         /* -t: it shares our terminal (no pty of its own) */
+	bool tty;         /* -t: a pty of its own (console.c) */
 	bool detach;      /* -d: in the background, output to its log */
 	bool remove;      /* --rm: no record once it has exited */
 	const char *name; /* --name, or NULL for a made-up one */
@@ -76,10 +76,15 @@ void forward_signals_to(pid_t pid);
 int signal_before_start(void);
 void pass_pipe_as_fd_3(int fd);
 void stdin_from_dev_null(void);
-void leave_our_process_group(bool tty);
-void take_terminal(void);
+void leave_our_process_group(void);
 int wait_for_exit(pid_t pid);
 bool mydocker_runs_as(long pid);
+
+/* console.c: with -t, a pseudo-terminal of the container's own. */
+int console_open(int *master, int *slave);
+void console_attach(int slave);
+void console_take(void);
+void console_relay(int master, bool interactive);
 
 /* detach.c: run -d, with a monitor process that stays with the container. */
 int run_detached(const struct run_options *opts);

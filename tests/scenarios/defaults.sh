@@ -85,6 +85,7 @@ test_environment_is_docker_s_not_the_caller_s() {
 	for flags in "" -t; do
 		MYDOCKER_TEST_SECRET=leaked container $flags "${IMAGE[@]}" /bin/sh -c 'tr "\0" "\n" </proc/1/environ; hostname'
 		expect_status 0
+		at_least ch04-defaults && sed -i 's/\r$//' "$T/stdout" # (-t: a pty ends lines with \r\n, as docker's -t)
 		hostname=$(tail -n 1 "$T/stdout")
 		expect_stdout "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 HOSTNAME=$hostname
@@ -183,6 +184,35 @@ test_mount_is_refused_inside() {
 	expect_status 0
 	expect_stdout "mount: permission denied (are you root?)
 0"
+}
+
+# With -t the container gets a pty of its own: the caller's terminal is
+# never its controlling terminal (with it, a process could push input into
+# the caller's shell, TIOCSTI in ioctl_tty(2), or take its foreground).
+# What the caller types still comes through, ^C too.
+# hint: console.c: posix_openpt(3), the slave as the child's fds 0-2 and, after setsid(2), its controlling terminal (TIOCSCTTY); mydocker relays between its stdin/stdout and the master, its own terminal raw.
+test_t_gives_the_container_a_pty_not_the_caller_s_terminal() {
+	local caller inside
+	mkfifo "$T/keys"
+	# (field 7 of /proc/PID/stat: the controlling terminal's device; proc(5))
+	cat >"$T/session" <<SESSION
+echo caller-tty=\$(cut -d' ' -f7 /proc/\$\$/stat)
+exec '$MYDOCKER' run -it ${IMAGE[*]} /bin/sh -c 'echo container-tty=\$(cut -d" " -f7 /proc/self/stat); exec $PROBE trap'
+SESSION
+	LAST_CMD="script -qec 'mydocker run -it test /bin/sh -c ...' /dev/null"
+	script -qec "sh $T/session" /dev/null <"$T/keys" >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	bg=$!
+	exec 8>"$T/keys"
+	wait_until "the command says ready" grep -q ready "$T/bg.stdout"
+	printf '\003' >&8
+	wait_bg
+	exec 8>&-
+	expect_status 102
+	caller=$(tr -d '\r' <"$T/stdout" | sed -n 's/^caller-tty=//p')
+	inside=$(tr -d '\r' <"$T/stdout" | sed -n 's/^container-tty=//p')
+	[ -n "$caller" ] && [ "$caller" != 0 ] || fail "the caller has no terminal: $(cat "$T/stdout")"
+	[ -n "$inside" ] && [ "$inside" != 0 ] || fail "the container has no terminal: $(cat "$T/stdout")"
+	[ "$inside" != "$caller" ] || fail "the container's terminal is the caller's ($caller)"
 }
 
 # sethostname(2) needs CAP_SYS_ADMIN too (docker: --hostname at start).

@@ -103,6 +103,7 @@ FROM_HOST=yes
 /"
 	mydocker exec -t -w /etc s1 /bin/sh -c 'echo $TERM; pwd'
 	expect_status 0
+	sed -i 's/\r$//' "$T/stdout" # (-t: a pty of its own ends lines with \r\n, as docker's)
 	expect_stdout "xterm
 /etc"
 	mydocker exec -e =x s1 /bin/true
@@ -123,7 +124,7 @@ test_exec_i_passes_stdin() {
 	stop_sleeper
 }
 
-# hint: With -t, the command's process group takes the caller's terminal (tcsetpgrp(3)), as with run -it, so ^C typed there reaches it.
+# hint: With -t, the command gets a pty of its own, as with run -it (console.c): the session leader with the pty as its controlling terminal, so ^C typed on the caller's terminal reaches it through the relay.
 test_exec_t_takes_the_terminal_and_ctrl_c_comes_through_it() {
 	start_sleeper
 	# script(1) gives exec a pseudo-terminal; what we write to script's

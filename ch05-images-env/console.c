@@ -1,0 +1,116 @@
+/* console.c: with -t, the container gets a pseudo-terminal of its own
+ * (pty(7)), as docker's -t does; the caller's terminal never reaches it.
+ * A process whose controlling terminal is the caller's could push input
+ * into the caller's shell (ioctl TIOCSTI, ioctl_tty(2)), take its
+ * foreground, or read what the caller types after the container is gone.
+ * So the container's stdin, stdout and stderr are the pty's slave, its
+ * controlling terminal; mydocker copies between its own stdin and stdout
+ * and the pty's master, with its own terminal in raw mode meanwhile (the
+ * pty does the line editing and turns Ctrl-C into SIGINT, inside). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mydocker.h"
+
+/* A new pty, both ends close-on-exec, the slave the size of our terminal:
+ * 0, or -1 with errno. */
+int console_open(int *master, int *slave)
+{
+	struct winsize size;
+
+	*slave = -1;
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0 ||
+	    (*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		int saved_errno = errno;
+		if (*master >= 0)
+			close(*master);
+		*master = -1;
+		errno = saved_errno;
+		return -1;
+	}
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
+		ioctl(*master, TIOCSWINSZ, &size);
+	return 0;
+}
+
+/* In the child, before it execs: the slave as fds 0, 1 and 2. */
+void console_attach(int slave)
+{
+	if (dup2(slave, STDIN_FILENO) < 0 || dup2(slave, STDOUT_FILENO) < 0 ||
+	    dup2(slave, STDERR_FILENO) < 0)
+		die_errno(EXIT_MYDOCKER, "give the container its terminal");
+	close(slave);
+}
+
+/* In the process that becomes the container's: a session of its own, with
+ * the slave on fd 0 as its controlling terminal (TIOCSCTTY, ioctl_tty(2)). */
+void console_take(void)
+{
+	if (setsid() < 0 || ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+		die_errno(EXIT_MYDOCKER, "make the pseudo-terminal the container's own");
+}
+
+static struct termios saved;
+static bool raw;
+
+static void restore_terminal(void)
+{
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	raw = false;
+}
+
+static void make_terminal_raw(void)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved) < 0)
+		return;
+	t = saved;
+	cfmakeraw(&t);
+	raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+}
+
+/* One read from `from`, written whole to `to`: -1 at its end or an error. */
+static int copy_once(int from, int to)
+{
+	char buf[4096];
+	ssize_t n = read(from, buf, sizeof buf);
+
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n <= 0 || write_all(to, buf, (size_t)n) < 0)
+		return -1;
+	return 0;
+}
+
+/* In mydocker, until the container is gone: read(2) on the master fails
+ * with EIO once no process has the slave open. Our stdin goes in with -i. */
+void console_relay(int master, bool interactive)
+{
+	struct pollfd fds[2] = { { .fd = master, .events = POLLIN },
+				 { .fd = interactive ? STDIN_FILENO : -1, .events = POLLIN } };
+
+	make_terminal_raw();
+	for (;;) {
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (fds[0].revents && copy_once(master, STDOUT_FILENO) < 0)
+			break;
+		if (fds[1].revents && copy_once(STDIN_FILENO, master) < 0)
+			fds[1].fd = -1; /* our stdin ended; the container goes on */
+	}
+	restore_terminal();
+	close(master);
+}
