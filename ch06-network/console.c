@@ -92,6 +92,17 @@ static int copy_once(int from, int to)
 	return 0;
 }
 
+/* Our stdin has ended: the container's terminal says so as a terminal
+ * does, with its end-of-file character (VEOF, ^D: termios(3)), so that
+ * `echo ls | mydocker run -it sh` ends. */
+static void send_end_of_input(int master)
+{
+	struct termios t;
+	char eof = tcgetattr(master, &t) == 0 ? (char)t.c_cc[VEOF] : '\004';
+
+	write_all(master, &eof, 1);
+}
+
 /* In mydocker, until the container is gone: read(2) on the master fails
  * with EIO once no process has the slave open. Our stdin goes in with -i. */
 void console_relay(int master, bool interactive)
@@ -108,8 +119,10 @@ void console_relay(int master, bool interactive)
 		}
 		if (fds[0].revents && copy_once(master, STDOUT_FILENO) < 0)
 			break;
-		if (fds[1].revents && copy_once(STDIN_FILENO, master) < 0)
-			fds[1].fd = -1; /* our stdin ended; the container goes on */
+		if (fds[1].revents && copy_once(STDIN_FILENO, master) < 0) {
+			send_end_of_input(master);
+			fds[1].fd = -1; /* the container goes on */
+		}
 	}
 	restore_terminal();
 	close(master);

@@ -285,13 +285,12 @@ static int nat_lock(void)
  * host with a route to the subnet, to every port of every container: only
  * the answers to the containers' own connections and what a -p mapping
  * sent on (ct status dnat) go in, as docker does since 28.0 (moby#48724).
- * And the bridge has
- * route_localnet (network.c), which makes the kernel take a packet to
- * 127.0.0.0/8 that arrives on it: a container could reach the services the
- * host keeps to itself on 127.0.0.1 (CVE-2020-8558; kube-proxy drops such
- * packets). Dropped before conntrack and NAT (priority raw), where the
- * replies to the host's own 127.0.0.1:HOSTPORT still carry the gateway's
- * address, not 127.0.0.1. */
+ * And the bridge has route_localnet (network.c), which makes the kernel
+ * take a packet to 127.0.0.0/8 that arrives on it: a container could reach
+ * the services the host keeps to itself on 127.0.0.1 (CVE-2020-8558;
+ * kube-proxy drops such packets). Dropped before conntrack and NAT
+ * (priority raw), where the replies to the host's own 127.0.0.1:HOSTPORT
+ * still carry the gateway's address, not 127.0.0.1. */
 int nat_add_network(const char *name, const char *subnet)
 {
 	int lock = nat_lock(), ret = -1;
@@ -378,7 +377,8 @@ static int port_taken(const struct port *p, char *who, size_t size)
  * makes the start fail rather than lose its traffic to the DNAT, and none
  * can take the port while the container has it. (Close-on-exec: they stay
  * with the mydocker that runs the container. Nothing reaches them: the
- * DNAT sends every packet for the port on to the container.) */
+ * DNAT sends every packet for the port on to the container.) One process
+ * runs one container, which maps at most MAX_PORTS ports. */
 static int reserved[MAX_PORTS];
 static int n_reserved;
 
@@ -393,8 +393,7 @@ static int reserve_host_port(const struct port *p)
 	 * does; and listening, the port cannot be bound by another that sets
 	 * SO_REUSEADDR too (socket(7)) */
 	if (fd >= 0 && (!tcp || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0) &&
-	    bind(fd, (struct sockaddr *)&any, sizeof any) == 0 && (!tcp || listen(fd, 1) == 0) &&
-	    n_reserved < MAX_PORTS) {
+	    bind(fd, (struct sockaddr *)&any, sizeof any) == 0 && (!tcp || listen(fd, 1) == 0)) {
 		reserved[n_reserved++] = fd;
 		return 0;
 	}

@@ -213,6 +213,11 @@ SESSION
 	[ -n "$caller" ] && [ "$caller" != 0 ] || fail "the caller has no terminal: $(cat "$T/stdout")"
 	[ -n "$inside" ] && [ "$inside" != 0 ] || fail "the container has no terminal: $(cat "$T/stdout")"
 	[ "$inside" != "$caller" ] || fail "the container's terminal is the caller's ($caller)"
+	# the end of our stdin reaches the container as its terminal's end of file
+	printf 'typed\n' >"$T/input"
+	STDIN=$T/input container -it "${IMAGE[@]}" /bin/cat
+	expect_status 0
+	grep -q '^typed' "$T/stdout" || fail "cat on the container's terminal did not get what was typed"
 }
 
 # sethostname(2) needs CAP_SYS_ADMIN too (docker: --hostname at start).
