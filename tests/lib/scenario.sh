@@ -102,6 +102,14 @@ running_here() {
 
 none_running_here() { ! running_here "$1"; }
 
+# id_of NAME: the id of the container named NAME, from its name's link
+# (MYDOCKER_RUN/names/NAME -> ../ID); empty if there is none
+id_of() {
+	local target
+	target=$(readlink "$MYDOCKER_RUN/names/$1")
+	echo "${target#../}"
+}
+
 # ps_json_field NAME FIELD: a field of a container's record, as ps shows it
 ps_json_field() {
 	"$MYDOCKER" ps -a --format json | awk -v name="\"$1\"," -v field="\"$2\":" '

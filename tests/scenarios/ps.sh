@@ -10,8 +10,7 @@ test_ps_shows_a_running_container() {
 	start_container --name sleeper "${IMAGE[@]}" /bin/sh -c 'exec sleep 100'
 	wait_until "ps shows sleeper" sh -c "'$MYDOCKER' ps | grep -q ' sleeper .* running '"
 	container_pid
-	id=$(readlink "$MYDOCKER_RUN/names/sleeper")
-	id=${id#../}
+	id=$(id_of sleeper)
 	mydocker ps
 	expect_status 0
 	grep -q "^$id  sleeper  $cpid  *running  *\/bin\/sh -c exec sleep" "$T/stdout" || fail "ps does not show it running with pid $cpid"
@@ -130,8 +129,7 @@ test_a_broken_record_is_shown_and_can_be_removed() {
 	for remover in rm prune; do
 		container --name cut "${IMAGE[@]}" /bin/true
 		expect_status 0
-		id=$(readlink "$MYDOCKER_RUN/names/cut")
-		id=${id#../}
+		id=$(id_of cut)
 		truncate -s "$(( $(stat -c %s "$MYDOCKER_RUN/$id/config.json") / 2 ))" "$MYDOCKER_RUN/$id/config.json"
 		mydocker ps -a
 		grep -q "^$id  cut  *-  *broken " "$T/stdout" || fail "ps -a does not show $id as broken"

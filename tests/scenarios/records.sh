@@ -24,8 +24,7 @@ end_sleeper() {
 test_a_running_container_has_a_record() {
 	local id
 	sleeper rec
-	id=$(readlink "$MYDOCKER_RUN/names/rec")
-	id=${id#../}
+	id=$(id_of rec)
 	[[ $id =~ ^[0-9a-f]{12}$ ]] || fail "names/rec does not link to ../ID: $id"
 	container_pid
 	grep -q "\"pid\":	$cpid," "$MYDOCKER_RUN/$id/config.json" || fail "the record does not hold the container's pid $cpid"
