@@ -210,7 +210,7 @@ static void exec_child(int pipe_fd, int pidfd, int exe_fd, bool interactive, int
 	pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, EXEC_PIDFD + 1);
 	if (pidfd < 0)
 		die_errno(EXIT_MYDOCKER, "move the container's pidfd");
-	pass_pipe_as_fd_3(pipe_fd);
+	pass_fd_as(pipe_fd, INIT_PIPE_FD);
 	if (dup2(pidfd, EXEC_PIDFD) < 0)
 		die_errno(EXIT_MYDOCKER, "pass the container's pidfd as fd %d", EXEC_PIDFD);
 	if (!interactive)

@@ -28,6 +28,7 @@ struct child_args {
 	int log_fd;       /* -d: the log's pty, for stdout and stderr; else -1 */
 	int exe_fd;       /* the sealed copy of mydocker that init runs from */
 	int console;      /* -t: the slave of its pty (console.c); else -1 */
+	int exec_fd;      /* write end of the exec pipe: init's fd 4 */
 };
 
 /* -d: the container's stdout and stderr go to its log (detach.c). */
@@ -48,7 +49,7 @@ static int child_main(void *arg)
 	 * then nobody will send the command and init reads end-of-file. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
-	pass_pipe_as_fd_3(child->pipe_fd);
+	pass_fd_as(child->pipe_fd, INIT_PIPE_FD);
 	if (!child->interactive)
 		stdin_from_dev_null();
 	if (child->console >= 0) {
@@ -59,6 +60,7 @@ static int child_main(void *arg)
 	}
 	if (child->log_fd >= 0)
 		output_to_log(child->log_fd);
+	pass_fd_as(child->exec_fd, INIT_EXEC_FD);
 	/* init needs no environment, and ours is not the container's */
 	fexecve(child->exe_fd, child->init_argv, (char *[]){ NULL });
 	die_errno(EXIT_MYDOCKER, "exec mydocker init from its sealed copy");
@@ -73,13 +75,27 @@ static pid_t clone_child(struct child_args *child)
 	return clone(child_main, stack + sizeof stack, NAMESPACES | SIGCHLD, child);
 }
 
+/* The pipe the command goes to init on, and the exec pipe (below). */
+static int make_pipes(int pipe_fds[2], int exec_fds[2])
+{
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(exec_fds, O_CLOEXEC) < 0) {
+		close(pipe_fds[0]);
+		close(pipe_fds[1]);
+		return -1;
+	}
+	return 0;
+}
+
 /* The book's NewParentProcess + Start: returns the child's pid and the
  * pipe to send the command on, or -1. With -t, the child's pty. */
-static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_fd, int console)
+static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_fd, int console,
+			 int *exec_fd)
 {
 	struct child_args child = { .interactive = opts->interactive, .console = console,
 				    .log_fd = log_fd };
-	int pipe_fds[2];
+	int pipe_fds[2], exec_fds[2];
 	pid_t pid = -1;
 
 	child.exe_fd = open_sealed_exe();
@@ -88,13 +104,14 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_f
 		return -1;
 	}
 	child.init_argv = build_init_argv("init");
-	if (!child.init_argv || pipe2(pipe_fds, O_CLOEXEC) < 0) {
+	if (!child.init_argv || make_pipes(pipe_fds, exec_fds) < 0) {
 		error_errno("prepare the container's first process");
 		free(child.init_argv);
 		close(child.exe_fd);
 		return -1;
 	}
 	child.pipe_fd = pipe_fds[0];
+	child.exec_fd = exec_fds[1];
 	pid = clone_child(&child);
 	if (pid < 0)
 		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
@@ -102,12 +119,38 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_f
 		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces; "
 		      "it runs init from a sealed copy of mydocker", pid);
 	close(pipe_fds[0]);
+	close(exec_fds[1]);
 	close(child.exe_fd);
 	free(child.init_argv);
-	if (pid < 0)
+	if (pid < 0) {
 		close(pipe_fds[1]);
+		close(exec_fds[0]);
+	}
 	*pipe_fd = pipe_fds[1];
+	*exec_fd = exec_fds[0];
 	return pid;
+}
+
+/* The exec pipe: init's fd 4 is close-on-exec, so it closes without a
+ * byte when the command's execve(2) succeeds; init writes a byte before it
+ * dies when it fails (runc's "exec fifo"). Did the command start? */
+static bool command_started(int exec_fd)
+{
+	char byte;
+	ssize_t n;
+
+	while ((n = read(exec_fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	close(exec_fd);
+	return n == 0;
+}
+
+/* run -d of a command that did not start: what init said is in the log's
+ * pty, and the user's terminal is still our stderr: copy it there. */
+static void show_output(struct container_log *log)
+{
+	if (dup2(STDERR_FILENO, log->file) >= 0)
+		relay_output(log);
 }
 
 /* The book's NewCgroupManager, Set: the cgroup exists, with its limits,
@@ -152,6 +195,7 @@ struct container {
 	int console_master, console_slave; /* -t: its pty (console.c); else -1 */
 	pid_t pid;
 	int pipe_fd;
+	int exec_fd;          /* the exec pipe's read end */
 	bool started;         /* its command ran */
 	int code;
 };
@@ -236,7 +280,7 @@ static void tear_down(struct container *c)
  * if it never ran (its exit status in c->code). */
 static int start(struct container *c)
 {
-	c->pid = start_child(c->opts, &c->pipe_fd, c->log.slave, c->console_slave);
+	c->pid = start_child(c->opts, &c->pipe_fd, c->log.slave, c->console_slave, &c->exec_fd);
 	if (c->console_slave >= 0)
 		close(c->console_slave); /* the container's now: the relay ends when it is gone */
 	log_handed_over(&c->log);
@@ -246,23 +290,32 @@ static int start(struct container *c)
 	if (surround(c) < 0 || signal_before_start()) {
 		/* Without a command init reads EOF and exits before it runs anything. */
 		close(c->pipe_fd);
+		close(c->exec_fd);
 		wait_for_exit(c->pid);
 		if (signal_before_start())
 			c->code = 128 + signal_before_start();
 		return -1;
 	}
 	if (send_command(c) < 0) {
+		close(c->exec_fd);
 		wait_for_exit(c->pid); /* init got end-of-file or died: it runs nothing */
 		return -1;
 	}
 	return 0;
 }
 
-/* The container runs: its record says so, a detached one's monitor tells
- * mydocker and copies its output into its log, with -t its terminal is
- * relayed; then how it ended. */
+/* Once its command has replaced init (the exec pipe), the container runs:
+ * its record says so, so exec joins a container that is whole; a detached
+ * one's monitor tells mydocker and copies its output into its log, with -t
+ * its terminal is relayed; then how it ended. */
 static int run_until_exit(struct container *c, int ready_fd)
 {
+	if (!command_started(c->exec_fd) && ready_fd >= 0) {
+		int code = wait_for_exit(c->pid); /* 126, 127: as docker run -d says at once */
+
+		show_output(&c->log);
+		return code;
+	}
 	record_started(&c->rec, c->pid);
 	c->started = true;
 	if (ready_fd >= 0) {

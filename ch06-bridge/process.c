@@ -70,18 +70,19 @@ char **build_init_argv(const char *init)
 }
 
 /* init finds the pipe on fd 3, as the book's cmd.ExtraFiles puts it: the
- * first fd after stdin, stdout and stderr. dup2(2) clears close-on-exec
- * on the copy; if the pipe already is fd 3, clear it by hand. */
-void pass_pipe_as_fd_3(int fd)
+ * first fd after stdin, stdout and stderr; and run's init the exec pipe on
+ * fd 4 (container.c). dup2(2) clears close-on-exec on the copy; if fd
+ * already is target, clear it by hand. */
+void pass_fd_as(int fd, int target)
 {
 	int ret;
 
-	if (fd == INIT_PIPE_FD)
+	if (fd == target)
 		ret = fcntl(fd, F_SETFD, 0);
 	else
-		ret = dup2(fd, INIT_PIPE_FD);
+		ret = dup2(fd, target);
 	if (ret < 0)
-		die_errno(EXIT_MYDOCKER, "pass the pipe to init as fd %d", INIT_PIPE_FD);
+		die_errno(EXIT_MYDOCKER, "pass fd %d to init as fd %d", fd, target);
 }
 
 void stdin_from_dev_null(void)

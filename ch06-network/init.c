@@ -4,6 +4,7 @@
  * that command. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,12 +35,32 @@ static char *read_command(struct init_config *config)
 /* Only stdin, stdout and stderr go on to the command: any other fd that
  * mydocker was started with (`exec 7</etc` in the shell) would leak into
  * the container. close_range(2) is Linux 5.9; before that, one by one. */
-static void close_other_fds(void)
+static void close_fds_from(int first)
 {
-	if (close_range(3, ~0U, 0) == 0)
+	if (close_range((unsigned int)first, ~0U, 0) == 0)
 		return;
-	for (long fd = 3; fd < sysconf(_SC_OPEN_MAX); fd++)
+	for (long fd = first; fd < sysconf(_SC_OPEN_MAX); fd++)
 		close((int)fd);
+}
+
+/* The exec pipe (fd 4) stays open until the command's execve(2) closes it:
+ * that end-of-file tells mydocker the command runs, in a container that is
+ * whole. Without a byte before it, that is; see exec_failed(). */
+static void keep_exec_pipe_until_exec(void)
+{
+	if (fcntl(INIT_EXEC_FD, F_SETFD, FD_CLOEXEC) < 0)
+		die_errno(EXIT_MYDOCKER, "init: the exec pipe on fd %d", INIT_EXEC_FD);
+}
+
+/* The command cannot start: say so on the exec pipe with a byte, before
+ * init dies with 126 or 127. errno is kept for the message that follows. */
+static void exec_failed(int exec_fd)
+{
+	int saved_errno = errno;
+
+	if (exec_fd >= 0 && write(exec_fd, "x", 1) < 0)
+		debug("init: write to the exec pipe: %s", strerror(errno));
+	errno = saved_errno;
 }
 
 /* The container's id is its hostname, as in docker (in its own UTS
@@ -122,18 +143,21 @@ static int look_path(const char *name, const char *dirs, char *path, size_t size
 }
 
 /* The book's syscall.Exec: the command replaces init and keeps PID 1, and
- * starts with the container's environment, not init's. */
-static void replace_init(char **command, char **env)
+ * starts with the container's environment, not init's. exec_fd: the exec
+ * pipe, or -1 (mydocker exec waits for its command anyway). */
+static void replace_init(char **command, char **env, int exec_fd)
 {
 	char *no_env[] = { NULL }, path[PATH_MAX];
 
 	if (look_path(command[0], env_value(env, "PATH"), path, sizeof path) < 0) {
+		exec_failed(exec_fd);
 		if (errno == ENOENT)
 			die_msg(EXIT_NOT_FOUND, "exec %s: executable file not found in $PATH", command[0]);
 		die_errno(EXIT_CANNOT_INVOKE, "exec %s", command[0]);
 	}
 	debug("init: exec %s", path);
 	execve(path, command, env ? env : no_env);
+	exec_failed(exec_fd);
 	if (errno == ENOENT)
 		die_errno(EXIT_NOT_FOUND, "exec %s", path);
 	die_errno(EXIT_CANNOT_INVOKE, "exec %s", path);
@@ -144,12 +168,12 @@ static void replace_init(char **command, char **env)
  * container has its mounts. */
 void become_command(const struct init_config *config)
 {
-	close_other_fds();
+	close_fds_from(3);
 	if (chdir(config->dir ? config->dir : "/") < 0)
 		die_errno(EXIT_MYDOCKER, "exec: chdir %s in the container", config->dir ? config->dir : "/");
 	drop_capabilities();
 	reset_signals();
-	replace_init(config->argv, config->env);
+	replace_init(config->argv, config->env, -1);
 }
 
 int init_container(void)
@@ -159,7 +183,8 @@ int init_container(void)
 	read_command(&config);
 	if (!config.root || !config.hostname)
 		die_msg(EXIT_MYDOCKER, "init: no root or hostname came on fd %d", INIT_PIPE_FD);
-	close_other_fds();
+	keep_exec_pipe_until_exec();
+	close_fds_from(INIT_EXEC_FD + 1);
 	set_hostname(config.hostname);
 	configure_network(&config);
 	make_mounts_private();
@@ -172,6 +197,6 @@ int init_container(void)
 	mask_kernel_files();
 	drop_capabilities();
 	reset_signals();
-	replace_init(config.argv, config.env);
+	replace_init(config.argv, config.env, INIT_EXEC_FD);
 	return EXIT_MYDOCKER; /* not reached */
 }

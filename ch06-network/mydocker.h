@@ -65,7 +65,7 @@ char **build_init_argv(const char *init);
 void handle_signals(void);
 void forward_signals_to(pid_t pid);
 int signal_before_start(void);
-void pass_pipe_as_fd_3(int fd);
+void pass_fd_as(int fd, int target);
 void stdin_from_dev_null(void);
 void leave_our_process_group(void);
 int wait_for_exit(pid_t pid);
@@ -113,6 +113,7 @@ struct init_config {
 
 /* pipe.c: the message on the pipe, fd 3 in init. */
 #define INIT_PIPE_FD 3
+#define INIT_EXEC_FD 4 /* closed by the command's exec: it started */
 char *encode_init_config(const struct init_config *config, size_t *len);
 int decode_init_config(const char *msg, size_t len, struct init_config *config);
 int send_init_config(int fd, const struct init_config *config);

@@ -53,7 +53,7 @@ kill_at() {
 	wait_until "mydocker reached: $step" grep -q -- "$step" "$T/killed.stderr"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null
-	wait_until "its container died with it" none_running_here 'sleep [7]777'
+	wait_until "its container died with it (mydocker killed at: $step)" none_running_here 'sleep [7]777'
 }
 
 prune_finds_and_removes() {
