@@ -314,7 +314,9 @@ static int start(struct container *c)
  * its terminal is relayed; then how it ended. */
 static int run_until_exit(struct container *c, int ready_fd)
 {
-	if (!command_started(c->exec_fd) && ready_fd >= 0) {
+	bool command_ran = command_started(c->exec_fd);
+
+	if (!command_ran && ready_fd >= 0) {
 		int code = wait_for_exit(c->pid); /* 126, 127: as docker run -d says at once */
 
 		show_output(&c->log);
