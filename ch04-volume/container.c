@@ -23,10 +23,10 @@
 /* What the cloned child needs; it gets its own copy of our memory. */
 struct child_args {
 	char **init_argv; /* mydocker [--debug] init */
-	bool interactive;
 	int pipe_fd;      /* read end of the pipe the command comes on */
 	int exe_fd;       /* the sealed copy of mydocker that init runs from */
-	int console;      /* -t: the slave of its pty (console.c); else -1 */
+	const struct stdio *io; /* its fds 0-2 (stdio.c) */
+	bool tty;
 };
 
 /* mydocker [--debug] init: the command comes on the pipe. */
@@ -55,15 +55,12 @@ static int child_main(void *arg)
 	 * then nobody will send the command and init reads end-of-file. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	stdio_attach(child->io); /* first: its pipes' fds may be 3 */
 	pass_pipe_as_fd_3(child->pipe_fd);
-	if (!child->interactive)
-		stdin_from_dev_null();
-	if (child->console >= 0) {
-		console_attach(child->console);
+	if (child->tty)
 		console_take();
-	} else {
+	else
 		leave_our_process_group();
-	}
 	/* init needs no environment, and ours is not the container's */
 	fexecve(child->exe_fd, child->init_argv, (char *[]){ NULL });
 	die_errno(EXIT_MYDOCKER, "exec mydocker init from its sealed copy");
@@ -79,10 +76,10 @@ static pid_t clone_child(struct child_args *child)
 }
 
 /* The book's NewParentProcess + Start: returns the child's pid and the
- * pipe to send the command on, or -1. With -t, the child's pty. */
-static pid_t start_child(const struct run_options *opts, int *pipe_fd, int console)
+ * pipe to send the command on, or -1. */
+static pid_t start_child(const struct run_options *opts, int *pipe_fd, const struct stdio *io)
 {
-	struct child_args child = { .interactive = opts->interactive, .console = console };
+	struct child_args child = { .io = io, .tty = opts->tty };
 	int pipe_fds[2];
 	pid_t pid = -1;
 
@@ -151,7 +148,7 @@ struct container {
 	struct workspace ws;  /* its id, and its root: an overlay on the image */
 	char **env;           /* the command's */
 	struct cgroup cg;
-	int console_master, console_slave; /* -t: its pty (console.c); else -1 */
+	struct stdio io;      /* its fds 0-2 (stdio.c) */
 	pid_t pid;
 	int pipe_fd;
 	int code;
@@ -180,11 +177,11 @@ static int make_environment(struct container *c)
 	return c->env ? 0 : -1;
 }
 
-/* -t: a pty of the container's own. */
-static int open_console(struct container *c)
+/* -t: a pty of the container's own; else pipes in place of our terminal. */
+static int open_stdio(struct container *c)
 {
-	if (c->opts->tty && console_open(&c->console_master, &c->console_slave) < 0) {
-		error_errno("open a pseudo-terminal for the container");
+	if (stdio_open(&c->io, c->opts->tty, c->opts->interactive) < 0) {
+		error_errno("open the container's %s", c->opts->tty ? "pseudo-terminal" : "pipes");
 		return -1;
 	}
 	return 0;
@@ -198,7 +195,7 @@ static int prepare(struct container *c)
 	if (image_unpack(opts->image, c->image_dir, sizeof c->image_dir) < 0 ||
 	    prepare_volumes(opts->volumes, opts->n_volumes, c->image_dir, &c->volumes) < 0 ||
 	    workspace_create(&c->ws, c->image_dir) < 0 ||
-	    make_environment(c) < 0 || open_console(c) < 0 ||
+	    make_environment(c) < 0 || open_stdio(c) < 0 ||
 	    setup_cgroup(&c->cg, &opts->resources, c->ws.id) < 0)
 		return -1;
 	return 0;
@@ -218,8 +215,7 @@ static int surround(struct container *c)
 static void tear_down(struct container *c)
 {
 	cgroup_destroy(&c->cg);
-	if (c->console_master >= 0)
-		close(c->console_master);
+	stdio_close(&c->io);
 	strings_free(c->env);
 	workspace_delete(&c->ws);
 	strings_free(c->volumes);
@@ -229,9 +225,7 @@ static void tear_down(struct container *c)
  * if it never ran (its exit status in c->code). */
 static int start(struct container *c)
 {
-	c->pid = start_child(c->opts, &c->pipe_fd, c->console_slave);
-	if (c->console_slave >= 0)
-		close(c->console_slave); /* the container's now: the relay ends when it is gone */
+	c->pid = start_child(c->opts, &c->pipe_fd, &c->io);
 	if (c->pid < 0)
 		return -1;
 	forward_signals_to(c->pid);
@@ -250,13 +244,10 @@ static int start(struct container *c)
 	return 0;
 }
 
-/* The container runs: with -t, its terminal is relayed; then how it ended. */
+/* The container runs, its fds 0-2 relayed; then how it ended. */
 static int run_until_exit(struct container *c)
 {
-	if (c->console_master >= 0) {
-		console_relay(c->console_master, c->opts->interactive);
-		c->console_master = -1;
-	}
+	stdio_relay(&c->io, c->pid);
 	return check_oom(&c->cg, wait_for_exit(c->pid));
 }
 
@@ -264,7 +255,7 @@ static int run_until_exit(struct container *c)
 int run_container(const struct run_options *opts)
 {
 	struct container c = { .opts = opts, .code = EXIT_MYDOCKER,
-			       .console_master = -1, .console_slave = -1 };
+			       .io = STDIO_NONE };
 
 	handle_signals();
 	if (prepare(&c) == 0 && start(&c) == 0)

@@ -68,9 +68,21 @@ bool mydocker_runs_as(long pid);
 
 /* console.c: with -t, a pseudo-terminal of the container's own. */
 int console_open(int *master, int *slave);
-void console_attach(int slave);
 void console_take(void);
-void console_relay(int master, bool interactive);
+void console_relay(int master, bool interactive, int pidfd);
+
+/* stdio.c: the container's fds 0-2: its pty with -t, else pipes where ours
+ * are a terminal (never our terminal itself), stdin /dev/null without -i. */
+struct stdio {
+	bool interactive;
+	int master, slave;      /* -t: its pty; else -1 */
+	int ours[3], theirs[3]; /* pipes in place of our terminal; else -1 */
+};
+#define STDIO_NONE { .master = -1, .slave = -1, .ours = { -1, -1, -1 }, .theirs = { -1, -1, -1 } }
+int stdio_open(struct stdio *io, bool tty, bool interactive);
+void stdio_attach(const struct stdio *io);
+void stdio_relay(struct stdio *io, pid_t pid);
+void stdio_close(struct stdio *io);
 
 /* detach.c: run -d, with a monitor process that stays with the container. */
 int run_detached(const struct run_options *opts);

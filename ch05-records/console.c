@@ -41,15 +41,6 @@ int console_open(int *master, int *slave)
 	return 0;
 }
 
-/* In the child, before it execs: the slave as fds 0, 1 and 2. */
-void console_attach(int slave)
-{
-	if (dup2(slave, STDIN_FILENO) < 0 || dup2(slave, STDOUT_FILENO) < 0 ||
-	    dup2(slave, STDERR_FILENO) < 0)
-		die_errno(EXIT_MYDOCKER, "give the container its terminal");
-	close(slave);
-}
-
 /* In the process that becomes the container's: a session of its own, with
  * the slave on fd 0 as its controlling terminal (TIOCSCTTY, ioctl_tty(2)). */
 void console_take(void)
@@ -79,19 +70,6 @@ static void make_terminal_raw(void)
 	raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
 }
 
-/* One read from `from`, written whole to `to`: -1 at its end or an error. */
-static int copy_once(int from, int to)
-{
-	char buf[4096];
-	ssize_t n = read(from, buf, sizeof buf);
-
-	if (n < 0 && errno == EINTR)
-		return 0;
-	if (n <= 0 || write_all(to, buf, (size_t)n) < 0)
-		return -1;
-	return 0;
-}
-
 /* Our stdin has ended: the container's terminal says so as a terminal
  * does, with its end-of-file character (VEOF, ^D: termios(3)), so that
  * `echo ls | mydocker run -it sh` ends. */
@@ -103,16 +81,19 @@ static void send_end_of_input(int master)
 	write_all(master, &eof, 1);
 }
 
-/* In mydocker, until the container is gone: read(2) on the master fails
- * with EIO once no process has the slave open. Our stdin goes in with -i. */
-void console_relay(int master, bool interactive)
+/* In mydocker, until the process behind pidfd has exited, then what it
+ * left in the pty: a process it left behind may keep the slave open, and
+ * read(2) on the master fails with EIO only once no process has it open.
+ * Our stdin goes in with -i. */
+void console_relay(int master, bool interactive, int pidfd)
 {
-	struct pollfd fds[2] = { { .fd = master, .events = POLLIN },
-				 { .fd = interactive ? STDIN_FILENO : -1, .events = POLLIN } };
+	struct pollfd fds[3] = { { .fd = master, .events = POLLIN },
+				 { .fd = interactive ? STDIN_FILENO : -1, .events = POLLIN },
+				 { .fd = pidfd, .events = POLLIN } };
 
 	make_terminal_raw();
 	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -122,6 +103,10 @@ void console_relay(int master, bool interactive)
 		if (fds[1].revents && copy_once(STDIN_FILENO, master) < 0) {
 			send_end_of_input(master);
 			fds[1].fd = -1; /* the container goes on */
+		}
+		if (fds[2].revents) {
+			copy_what_is_ready(master, STDOUT_FILENO);
+			break;
 		}
 	}
 	restore_terminal();

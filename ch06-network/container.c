@@ -23,11 +23,11 @@
 /* What the cloned child needs; it gets its own copy of our memory. */
 struct child_args {
 	char **init_argv; /* mydocker [--debug] init */
-	bool interactive;
 	int pipe_fd;      /* read end of the pipe the command comes on */
 	int log_fd;       /* -d: the log's pty, for stdout and stderr; else -1 */
 	int exe_fd;       /* the sealed copy of mydocker that init runs from */
-	int console;      /* -t: the slave of its pty (console.c); else -1 */
+	const struct stdio *io; /* its fds 0-2 (stdio.c) */
+	bool tty;
 	int exec_fd;      /* write end of the exec pipe: init's fd 4 */
 };
 
@@ -49,15 +49,12 @@ static int child_main(void *arg)
 	 * then nobody will send the command and init reads end-of-file. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	stdio_attach(child->io); /* first: its pipes' fds may be 3 */
 	pass_fd_as(child->pipe_fd, INIT_PIPE_FD);
-	if (!child->interactive)
-		stdin_from_dev_null();
-	if (child->console >= 0) {
-		console_attach(child->console);
+	if (child->tty)
 		console_take();
-	} else {
+	else
 		leave_our_process_group();
-	}
 	if (child->log_fd >= 0)
 		output_to_log(child->log_fd);
 	pass_fd_as(child->exec_fd, INIT_EXEC_FD);
@@ -89,11 +86,11 @@ static int make_pipes(int pipe_fds[2], int exec_fds[2])
 }
 
 /* The book's NewParentProcess + Start: returns the child's pid and the
- * pipe to send the command on, or -1. With -t, the child's pty. */
-static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_fd, int console,
+ * pipe to send the command on, or -1. */
+static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_fd, const struct stdio *io,
 			 int *exec_fd)
 {
-	struct child_args child = { .interactive = opts->interactive, .console = console,
+	struct child_args child = { .io = io, .tty = opts->tty,
 				    .log_fd = log_fd };
 	int pipe_fds[2], exec_fds[2];
 	pid_t pid = -1;
@@ -193,7 +190,7 @@ struct container {
 	struct connection net; /* --net: its address, its veth */
 	struct container_log log; /* -d: its output */
 	struct cgroup cg;
-	int console_master, console_slave; /* -t: its pty (console.c); else -1 */
+	struct stdio io;      /* its fds 0-2 (stdio.c) */
 	pid_t pid;
 	int pipe_fd;
 	int exec_fd;          /* the exec pipe's read end */
@@ -226,11 +223,11 @@ static int make_environment(struct container *c)
 	return c->env ? 0 : -1;
 }
 
-/* -t: a pty of the container's own. */
-static int open_console(struct container *c)
+/* -t: a pty of the container's own; else pipes in place of our terminal. */
+static int open_stdio(struct container *c)
 {
-	if (c->opts->tty && console_open(&c->console_master, &c->console_slave) < 0) {
-		error_errno("open a pseudo-terminal for the container");
+	if (!c->opts->detach && stdio_open(&c->io, c->opts->tty, c->opts->interactive) < 0) {
+		error_errno("open the container's %s", c->opts->tty ? "pseudo-terminal" : "pipes");
 		return -1;
 	}
 	return 0;
@@ -245,7 +242,7 @@ static int prepare(struct container *c)
 	    image_unpack(opts->image, c->image_dir, sizeof c->image_dir) < 0 ||
 	    prepare_volumes(opts->volumes, opts->n_volumes, c->image_dir, &c->volumes) < 0 ||
 	    workspace_create(&c->ws, c->image_dir) < 0 ||
-	    make_environment(c) < 0 || open_console(c) < 0 ||
+	    make_environment(c) < 0 || open_stdio(c) < 0 ||
 	    record_create_for_run(&c->rec, opts, c->ws.id, c->volumes, c->env) < 0 ||
 	    network_connect(&c->net, opts, c->ws.id) < 0 ||
 	    log_open(&c->log, opts->detach, c->ws.id) < 0 ||
@@ -270,8 +267,7 @@ static int surround(struct container *c)
 static void tear_down(struct container *c)
 {
 	cgroup_destroy(&c->cg);
-	if (c->console_master >= 0)
-		close(c->console_master);
+	stdio_close(&c->io);
 	network_disconnect(&c->net);
 	strings_free(c->env);
 	workspace_delete(&c->ws);
@@ -284,9 +280,7 @@ static void tear_down(struct container *c)
  * if it never ran (its exit status in c->code). */
 static int start(struct container *c)
 {
-	c->pid = start_child(c->opts, &c->pipe_fd, c->log.slave, c->console_slave, &c->exec_fd);
-	if (c->console_slave >= 0)
-		close(c->console_slave); /* the container's now: the relay ends when it is gone */
+	c->pid = start_child(c->opts, &c->pipe_fd, c->log.slave, &c->io, &c->exec_fd);
 	log_handed_over(&c->log);
 	if (c->pid < 0)
 		return -1;
@@ -310,8 +304,8 @@ static int start(struct container *c)
 
 /* Once its command has replaced init (the exec pipe), the container runs:
  * its record says so, so exec joins a container that is whole; a detached
- * one's monitor tells mydocker and copies its output into its log, with -t
- * its terminal is relayed; then how it ended. */
+ * one's monitor tells mydocker and copies its output into its log, its fds
+ * 0-2 are relayed; then how it ended. */
 static int run_until_exit(struct container *c, int ready_fd)
 {
 	bool command_ran = command_started(c->exec_fd);
@@ -329,10 +323,7 @@ static int run_until_exit(struct container *c, int ready_fd)
 		monitor_ready(ready_fd, c->ws.id, c->log.file);
 		relay_output(&c->log);
 	}
-	if (c->console_master >= 0) {
-		console_relay(c->console_master, c->opts->interactive);
-		c->console_master = -1;
-	}
+	stdio_relay(&c->io, c->pid);
 	return check_oom(&c->cg, wait_for_exit(c->pid));
 }
 
@@ -341,7 +332,7 @@ int run_container(const struct run_options *opts, int ready_fd)
 {
 	struct container c = { .opts = opts, .code = EXIT_MYDOCKER,
 			       .log = { .file = -1, .master = -1, .slave = -1 },
-			       .console_master = -1, .console_slave = -1 };
+			       .io = STDIO_NONE };
 
 	handle_signals();
 	if (prepare(&c) == 0 && start(&c) == 0)

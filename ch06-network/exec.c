@@ -182,13 +182,14 @@ static int enter_namespaces(int pidfd, pid_t pid)
 	return -1;
 }
 
-/* The child of mydocker exec, on the host still: stdin (with -t, the pty's
- * slave as fds 0-2), then exec-init from the sealed copy, with the command
- * on fd 3 and the pidfd on fd 4. */
-static void exec_child(int pipe_fd, int pidfd, int exe_fd, bool interactive, int console)
+/* The child of mydocker exec, on the host still: its fds 0-2 (stdio.c),
+ * then exec-init from the sealed copy, with the command on fd 3 and the
+ * pidfd on fd 4. */
+static void exec_child(int pipe_fd, int pidfd, int exe_fd, const struct stdio *io)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	stdio_attach(io); /* first: its pipes' fds may be 3 or 4 */
 	/* The pidfd may be fd 3, where the pipe goes, or already fd 4, where
 	 * dup2(2) onto itself would leave it close-on-exec: first above both. */
 	pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, EXEC_PIDFD + 1);
@@ -197,10 +198,6 @@ static void exec_child(int pipe_fd, int pidfd, int exe_fd, bool interactive, int
 	pass_fd_as(pipe_fd, INIT_PIPE_FD);
 	if (dup2(pidfd, EXEC_PIDFD) < 0)
 		die_errno(EXIT_MYDOCKER, "pass the container's pidfd as fd %d", EXEC_PIDFD);
-	if (!interactive)
-		stdin_from_dev_null();
-	if (console >= 0)
-		console_attach(console);
 	fexecve(exe_fd, build_init_argv("exec-init"), (char *[]){ NULL });
 	die_errno(EXIT_MYDOCKER, "exec mydocker exec-init from its sealed copy");
 }
@@ -221,42 +218,36 @@ static int send_exec_command(int pipe_fd, const struct exec_options *opts, char 
 }
 
 /* Joined the cgroups already: start exec-init, tell it the command, and
- * wait (with -t relaying its pty, as run does). */
+ * wait, relaying its fds 0-2 as run does until exec-init has exited (a
+ * process the command leaves behind does not keep exec waiting). */
 static int start_exec_init(const struct exec_options *opts, char **env, int pidfd, pid_t pid)
 {
-	int pipe_fds[2], exe_fd = open_sealed_exe(), master = -1, slave = -1, code = EXIT_MYDOCKER;
+	int pipe_fds[2], exe_fd = open_sealed_exe(), code = EXIT_MYDOCKER;
+	struct stdio io = STDIO_NONE;
 	pid_t child;
 
 	if (exe_fd < 0) {
 		error_msg("make a sealed copy of mydocker for exec-init: %s" CHECK_HINT, strerror(errno));
 		return EXIT_MYDOCKER;
 	}
-	if ((opts->tty && console_open(&master, &slave) < 0) || pipe2(pipe_fds, O_CLOEXEC) < 0 ||
+	if (stdio_open(&io, opts->tty, opts->interactive) < 0 || pipe2(pipe_fds, O_CLOEXEC) < 0 ||
 	    (child = fork()) < 0) {
 		error_errno("start exec-init");
 		goto out;
 	}
 	if (child == 0)
-		exec_child(pipe_fds[0], pidfd, exe_fd, opts->interactive, slave);
+		exec_child(pipe_fds[0], pidfd, exe_fd, &io);
 	close(pipe_fds[0]);
 	forward_signals_to(child);
 	if (send_exec_command(pipe_fds[1], opts, env, pid) < 0) {
 		wait_for_exit(child);
 		goto out;
 	}
-	if (slave >= 0) {
-		close(slave); /* the command's now: the relay ends when it is gone */
-		slave = -1;
-		console_relay(master, opts->interactive);
-		master = -1;
-	}
+	stdio_relay(&io, child);
 	code = wait_for_exit(child);
 out:
 	close(exe_fd);
-	if (slave >= 0)
-		close(slave);
-	if (master >= 0)
-		close(master);
+	stdio_close(&io);
 	return code;
 }
 

@@ -53,6 +53,8 @@ void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 ssize_t read_file(const char *path, char *buf, size_t size);
 char *read_file_all(const char *path);
 int write_all(int fd, const char *text, size_t len);
+int copy_once(int from, int to);
+void copy_what_is_ready(int from, int to);
 int write_file(const char *path, const char *text);
 int write_file_atomic(const char *path, const char *text);
 int mkdir_p(const char *path, mode_t mode);

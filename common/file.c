@@ -97,6 +97,32 @@ int write_all(int fd, const char *text, size_t len)
 	return 0;
 }
 
+/* One read(2) from `from`, written whole to `to`: 1 if it copied, 0 if
+ * nothing was ready (EAGAIN) or a signal came first (EINTR), -1 at the
+ * end of `from` or when either fails. */
+int copy_once(int from, int to)
+{
+	char buf[4096];
+	ssize_t n = read(from, buf, sizeof buf);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0 || write_all(to, buf, (size_t)n) < 0)
+		return -1;
+	return 1;
+}
+
+/* All that `from` holds now, copied to `to`, without waiting for more:
+ * what a process wrote before it exited, while another one it left
+ * behind may keep the pipe or pty open and write nothing. */
+void copy_what_is_ready(int from, int to)
+{
+	if (fcntl(from, F_SETFL, fcntl(from, F_GETFL) | O_NONBLOCK) < 0)
+		return;
+	while (copy_once(from, to) > 0)
+		;
+}
+
 /* Writes text into an existing file, as one write(2) where it fits: the
  * kernel parses a cgroup or /proc file's value per write call. Does not
  * create the file: a missing cgroup file means a missing controller. */

@@ -220,6 +220,29 @@ SESSION
 	grep -q '^typed' "$T/stdout" || fail "cat on the container's terminal did not get what was typed"
 }
 
+# Without -t the container never holds the caller's terminal either:
+# where mydocker's stdin, stdout or stderr is one, the container gets a
+# pipe and mydocker copies, as docker does (a process holding the caller's
+# terminal could read what is typed once the container is gone, or change
+# its modes).
+# hint: stdio.c: a pipe2(2) for each of fds 0-2 that isatty(3), the other end the container's; mydocker polls them and copies until PID 1 has exited (a pidfd).
+test_without_t_the_container_never_holds_the_caller_s_terminal() {
+	mkfifo "$T/keys"
+	LAST_CMD="script -qec 'mydocker run -i test /bin/sh -c ...' /dev/null"
+	script -qec "'$MYDOCKER' run -i ${IMAGE[*]} /bin/sh -c 'stat -L -c %F /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2; echo ready; read line; echo got \$line; exit 3'" /dev/null \
+		<"$T/keys" >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	bg=$!
+	exec 8>"$T/keys"
+	wait_until "the command says ready" grep -q ready "$T/bg.stdout"
+	printf 'typed\n' >&8
+	wait_bg
+	exec 8>&-
+	expect_status 3
+	expect_eq "what fds 0, 1 and 2 are in the container" "fifo fifo fifo" \
+		"$(tr -d '\r' <"$T/stdout" | grep -v -e ready -e typed | head -n 3 | tr '\n' ' ' | sed 's/ $//')"
+	tr -d '\r' <"$T/stdout" | grep -q '^got typed$' || fail "what was typed did not come through: $(cat "$T/stdout")"
+}
+
 # sethostname(2) needs CAP_SYS_ADMIN too (docker: --hostname at start).
 # hint: sethostname(2) needs CAP_SYS_ADMIN too.
 test_hostname_cannot_be_changed_inside() {

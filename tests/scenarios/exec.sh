@@ -147,6 +147,31 @@ test_exec_t_takes_the_terminal_and_ctrl_c_comes_through_it() {
 	stop_sleeper
 }
 
+# From a terminal, exec gives the command pipes (with -t, a pty), never the
+# caller's terminal, and returns when its command has exited: a process
+# the command leaves behind neither keeps exec waiting nor keeps the
+# caller's terminal (it would read what is typed next).
+# hint: stdio.c, as run: exec relays until exec-init has exited (a pidfd of it), then copies what the pipes or the pty still hold.
+test_exec_from_a_terminal_returns_with_its_command_and_leaves_no_terminal() {
+	local flags caller
+	start_sleeper
+	for flags in -i -it; do
+		LAST_CMD="script -qec 'mydocker exec $flags s1 /bin/sh -c \"sleep 1000 & ...\"' /dev/null"
+		script -qec "stat -L -c caller=%t:%T /proc/self/fd/0; exec '$MYDOCKER' exec $flags s1 /bin/sh -c 'sleep 1000 & echo done'" /dev/null \
+			</dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+		bg=$!
+		wait_bg
+		expect_status 0
+		grep -q done "$T/stdout" || fail "exec $flags: the command's output did not come through: $(cat "$T/stdout")"
+		caller=$(tr -d '\r' <"$T/stdout" | sed -n 's/^caller=//p')
+		[ -n "$caller" ] || fail "no terminal in the caller: $(cat "$T/stdout")"
+		mydocker exec s1 /bin/sh -c 'stat -L -c %t:%T /proc/[0-9]*/fd/[0-2] 2>/dev/null; true'
+		expect_status 0
+		! grep -qx "$caller" "$T/stdout" || fail "exec $flags left the caller's terminal ($caller) in the container"
+	done
+	stop_sleeper
+}
+
 # hint: exec passes SIGINT, SIGTERM and SIGHUP on to the command, as run does to PID 1.
 test_ctrl_c_reaches_the_exec_d_command() {
 	start_sleeper
