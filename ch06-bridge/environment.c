@@ -5,10 +5,13 @@
  * what -e and --env-file ask for, which may replace a default. */
 #define _GNU_SOURCE /* asprintf */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "mydocker.h"
@@ -60,33 +63,75 @@ int environment_flag(char ***env, const char *text, char *error, size_t size)
 	return ret;
 }
 
-/* --env-file FILE: one -e per line; blank lines and lines starting with
- * '#' are skipped, as docker does. A NUL cannot be in a variable (execve(2)
- * would cut it there), so a line with one is an error. */
+#define ENV_FILE_LINE_MAX (64 * 1024) /* docker's: bufio.Scanner's limit */
+
+/* A regular file only, opened without waiting: a FIFO would hang the
+ * start and /dev/zero never end. NULL with errno (EINVAL: not a file). */
+static FILE *open_env_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), saved_errno;
+	struct stat st;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0) {
+		FILE *f = S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
+		if (f)
+			return f;
+		if (!S_ISREG(st.st_mode))
+			errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+	}
+	saved_errno = errno;
+	close(fd);
+	errno = saved_errno;
+	return NULL;
+}
+
+/* A variable's line's fault, or NULL: what docker's --env-file refuses. */
+static const char *env_line_fault(const char *line, size_t len)
+{
+	if (len > ENV_FILE_LINE_MAX)
+		return "is longer than 64 KiB";
+	if (strcspn(line, " \t=") < strcspn(line, "="))
+		return "its variable's name has a blank in it";
+	return NULL;
+}
+
+/* --env-file FILE: one -e per line, as docker reads it: blank lines and
+ * lines starting with '#' are skipped, leading blanks and a CR before the
+ * newline (a file written on Windows) dropped. */
 int environment_file(char ***env, const char *path, char *error, size_t size)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f = open_env_file(path);
 	char *line = NULL, why[256];
+	const char *fault = NULL;
 	size_t capacity = 0;
 	ssize_t len;
-	int number = 0, ret = 0;
+	int number = 0, ret;
 
 	if (!f) {
-		snprintf(error, size, "--env-file %.200s: %s", path, strerror(errno));
+		snprintf(error, size, "--env-file %.200s: %s", path,
+			 errno == EINVAL ? "not a regular file" : strerror(errno));
 		return -1;
 	}
-	while (ret == 0 && (len = getline(&line, &capacity, f)) >= 0) {
+	while (!fault && (len = getline(&line, &capacity, f)) >= 0) {
 		number++;
-		if (len > 0 && line[len - 1] == '\n')
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		if (strlen(line) != (size_t)len) {
-			snprintf(error, size, "--env-file %.200s, line %d: holds a NUL byte", path, number);
-			ret = -1;
-		} else if (len > 0 && line[0] != '#' && environment_flag(env, line, why, sizeof why) < 0) {
-			snprintf(error, size, "--env-file %.200s, line %d: %s", path, number, why);
-			ret = -1;
-		}
+		char *start = line + strspn(line, " \t");
+		if (strlen(line) != (size_t)len)
+			fault = "holds a NUL byte"; /* execve(2) would cut the variable there */
+		else if (start[0] == '\0' || start[0] == '#')
+			continue;
+		else if (!(fault = env_line_fault(start, (size_t)len)) &&
+			 environment_flag(env, start, why, sizeof why) < 0)
+			fault = why;
 	}
+	if (fault)
+		snprintf(error, size, "--env-file %.200s, line %d: %s", path, number, fault);
+	else if (ferror(f))
+		snprintf(error, size, "--env-file %.200s: %s", path, strerror(errno));
+	ret = fault || ferror(f) ? -1 : 0;
 	free(line);
 	fclose(f);
 	return ret;

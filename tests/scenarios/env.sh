@@ -66,3 +66,33 @@ test_malformed_e_is_refused() {
 	expect_one_error_line "no-such-file"
 	[ -z "$(ls -A "$MYDOCKER_RUN" 2>/dev/null | grep -v names)" ] || fail "a refused run left a record"
 }
+
+# --env-file reads what docker reads, and only that: a regular file (a
+# FIFO would hang the start, /dev/zero never end), lines up to 64 KiB,
+# names without blanks; a CR before the newline and leading blanks are
+# dropped, as a file written on Windows or indented has them.
+# part: 2
+# hint: open(2) with O_NONBLOCK, then fstat(2): S_ISREG or refuse; strip "\r\n" and leading blanks; a blank before '=' is an error.
+test_env_file_takes_a_regular_file_as_docker_reads_it() {
+	local bad
+	printf 'A=1\r\n  B=two\r\n' >"$T/env"
+	mydocker run --rm --env-file "$T/env" "${IMAGE[@]}" /bin/sh -c 'echo "[$A][$B]"'
+	expect_status 0
+	expect_stdout "[1][two]"
+	mkfifo "$T/fifo"
+	mkdir "$T/dir"
+	for bad in "$T/fifo:not a regular file" "/dev/zero:not a regular file" "$T/dir:Is a directory"; do
+		TIMEOUT=10 mydocker run --env-file "${bad%%:*}" "${IMAGE[@]}" /bin/true
+		expect_status 125
+		expect_one_error_line "${bad#*:}"
+	done
+	printf 'MY VAR=1\n' >"$T/env"
+	mydocker run --env-file "$T/env" "${IMAGE[@]}" /bin/true
+	expect_status 125
+	expect_one_error_line "line 1: its variable's name has a blank in it"
+	{ printf 'A=1\nLONG='; head -c 70000 /dev/zero | tr '\0' x; printf '\n'; } >"$T/env"
+	mydocker run --env-file "$T/env" "${IMAGE[@]}" /bin/true
+	expect_status 125
+	expect_one_error_line "line 2: is longer than 64 KiB"
+	[ -z "$(ls -A "$MYDOCKER_RUN" 2>/dev/null | grep -v names)" ] || fail "a refused run left a record"
+}
