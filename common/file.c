@@ -3,7 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,23 +192,94 @@ int mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+/* One pass over the directory dirfd: unlinks what is not a directory and
+ * names in subdir the first directory found (or leaves it empty): 0, or
+ * -1 with errno. */
+static int empty_files_of(int dirfd, char subdir[NAME_MAX + 1])
 {
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
+	int fd = dup(dirfd), ret = 0;
+	DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+
+	subdir[0] = '\0';
+	if (!dir) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	rewinddir(dir); /* the dup shares its offset with an earlier pass's */
+	while (ret == 0 && (e = readdir(dir))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR)
+			ret = -1;
+		else if (!subdir[0])
+			snprintf(subdir, NAME_MAX + 1, "%s", e->d_name);
+	}
+	closedir(dir);
+	return ret;
 }
 
-/* rm -rf, never crossing into another filesystem (FTW_MOUNT): if something
- * is still mounted inside, what is below it is left alone. A missing tree
- * counts as removed. */
+/* rm -rf, with one directory open at a time and every call relative to
+ * it (unlinkat(2)), so that a tree deeper than PATH_MAX goes too (nftw(3)
+ * builds full paths and fails on it). It never crosses into another
+ * filesystem: a mount left inside fails it with EBUSY, and what is below
+ * the mount is left alone. A missing tree counts as removed. */
 int remove_tree(const char *path)
 {
-	if (access(path, F_OK) < 0 && errno == ENOENT)
-		return 0;
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	char **way_down = NULL, subdir[NAME_MAX + 1];
+	size_t depth = 0;
+	struct stat top, st;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), next, ret = -1;
+
+	if (fd < 0 && (errno == ENOTDIR || errno == ELOOP))
+		return unlink(path); /* a file, or a symbolic link */
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &top) < 0)
+		goto out;
+	for (;;) {
+		if (empty_files_of(fd, subdir) < 0)
+			goto out;
+		if (subdir[0]) { /* down into it */
+			char **longer = realloc(way_down, (depth + 1) * sizeof *way_down);
+			if (!longer || !(longer[depth] = strdup(subdir))) {
+				way_down = longer ? longer : way_down;
+				goto out;
+			}
+			way_down = longer;
+			depth++;
+			next = openat(fd, subdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		} else if (depth > 0) { /* empty: up, and remove it */
+			next = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (next >= 0 && unlinkat(next, way_down[depth - 1], AT_REMOVEDIR) < 0) {
+				close(next);
+				next = -1;
+			}
+			if (next >= 0)
+				free(way_down[--depth]);
+		} else {
+			break;
+		}
+		close(fd);
+		fd = next;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			goto out;
+		if (st.st_dev != top.st_dev) {
+			errno = EBUSY; /* a mount point */
+			goto out;
+		}
+	}
+	ret = rmdir(path);
+out:
+	if (fd >= 0)
+		close(fd);
+	while (depth > 0)
+		free(way_down[--depth]);
+	free(way_down);
+	return ret;
 }
 
 int path_join(char *out, size_t size, const char *dir, const char *name)

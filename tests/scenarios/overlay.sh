@@ -91,6 +91,20 @@ test_layer_is_removed_after_exit() {
 	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "a layer is left: $(ls "$MYDOCKER_ROOT/containers")"
 }
 
+# A layer deeper than PATH_MAX goes too: it is removed relative to an open
+# directory, never by a full path, which the kernel refuses beyond 4096
+# bytes (a container may well leave one, by mistake or on purpose).
+# hint: remove_tree() (common/file.c): openat(2) down, unlinkat(2) each entry, ".." back up; nftw(3) builds full paths and fails with ENAMETOOLONG.
+test_a_layer_deeper_than_path_max_is_removed() {
+	# (each round moves the tree one level down, by short paths only: 250
+	# levels of 21 bytes are 5250 bytes from the top to the file)
+	mydocker --debug run "${IMAGE[@]}" /bin/sh -c 'cd / && mkdir deep && echo x >deep/file || exit 1
+		for i in $(seq 250); do mkdir up && mv deep up/a_directory_named_20 && mv up deep || exit 1; done'
+	expect_status 0
+	expect_stderr_has "mounted overlay on $MYDOCKER_ROOT/containers/"
+	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "a layer is left: $(ls "$MYDOCKER_ROOT/containers")"
+}
+
 # hint: workspace_delete() on every path out of run_container().
 test_layer_is_removed_after_a_failed_start() {
 	mydocker --debug run -m 64m "${IMAGE[@]}" /no/such/command

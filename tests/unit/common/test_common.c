@@ -140,6 +140,36 @@ static void test_mkdir_p_and_remove_tree(void **state)
 	assert_int_equal(remove_tree(path), 0); /* gone: fine */
 }
 
+/* Deeper than PATH_MAX, made relative to an open directory; a symbolic
+ * link inside to a directory outside is removed, not followed. */
+static void test_remove_tree_deeper_than_path_max_and_not_through_links(void **state)
+{
+	char path[PATH_MAX], outside[PATH_MAX];
+	struct stat st;
+	int fd, next;
+	(void)state;
+
+	snprintf(path, sizeof path, "%s/deep", dir);
+	snprintf(outside, sizeof outside, "%s/outside", dir);
+	assert_int_equal(mkdir_p(outside, 0755), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
+	fd = open(path, O_RDONLY | O_DIRECTORY);
+	for (int i = 0; i < 300; i++) { /* 300 * 21 bytes */
+		assert_int_equal(mkdirat(fd, "a_directory_named_20", 0755), 0);
+		next = openat(fd, "a_directory_named_20", O_RDONLY | O_DIRECTORY);
+		assert_true(next >= 0);
+		close(fd);
+		fd = next;
+		close(openat(fd, "file", O_WRONLY | O_CREAT, 0644));
+	}
+	assert_int_equal(symlinkat(outside, fd, "link"), 0);
+	close(fd);
+	close(open(strcat(outside, "/kept"), O_WRONLY | O_CREAT, 0644));
+	assert_int_equal(remove_tree(path), 0);
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(stat(outside, &st), 0);
+}
+
 static void test_path_join_refuses_too_long(void **state)
 {
 	char out[16];
@@ -256,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_read_file_all_reads_big_files),
 		cmocka_unit_test(test_write_file_atomic_leaves_no_temp_file),
 		cmocka_unit_test(test_mkdir_p_and_remove_tree),
+		cmocka_unit_test(test_remove_tree_deeper_than_path_max_and_not_through_links),
 		cmocka_unit_test(test_path_join_refuses_too_long),
 		cmocka_unit_test(test_run_quietly),
 		cmocka_unit_test(test_strings_add_count_free),
