@@ -181,7 +181,8 @@ char *read_init_config(int fd, struct init_config *config)
 		memcpy(b.data + b.len, chunk, (size_t)n);
 		b.len += (size_t)n;
 	}
-	if (decode_init_config(b.data ? b.data : "", b.len, config) == 0)
+	errno = ENODATA; /* nothing came: mydocker closed the pipe unsent */
+	if (b.len > 0 && decode_init_config(b.data, b.len, config) == 0)
 		return b.data;
 fail:
 	free(b.data);

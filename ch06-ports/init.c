@@ -23,6 +23,8 @@ static char *read_command(struct init_config *config)
 	char *message = read_init_config(INIT_PIPE_FD, config);
 	size_t n = 0;
 
+	if (!message && errno == ENODATA)
+		_exit(EXIT_MYDOCKER); /* mydocker gave the start up, and says why */
 	if (!message)
 		die_errno(EXIT_MYDOCKER, "init: read the command from fd %d", INIT_PIPE_FD);
 	close(INIT_PIPE_FD);
