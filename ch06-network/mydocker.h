@@ -271,6 +271,7 @@ int find_container(const char *name_or_id, char id[CONTAINER_ID_LEN + 1]);
 long long process_start_time(long long pid);
 void record_refresh_status(struct record *r);
 bool record_is_running(struct record *r);
+bool record_is_live(struct record *r);
 int container_pidfd(struct record *r);
 int record_list(struct record **records, size_t *n);
 void record_list_free(struct record *records, size_t n);

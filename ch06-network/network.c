@@ -272,7 +272,7 @@ static int network_in_use(const char *network, char *who, size_t size)
 	for (char **h = holders; *h && !used; h++) {
 		struct record r;
 		if (record_lookup(*h, id) == 0 && record_read(id, &r) == 0) {
-			if (record_is_running(&r)) {
+			if (record_is_live(&r)) { /* starting counts */
 				snprintf(who, size, "%s", r.name);
 				used = 1;
 			}

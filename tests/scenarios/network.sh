@@ -48,7 +48,8 @@ test_a_bridge_takes_no_ipv6_router_adverts() {
 # hint: One line and 125 for each: a bad CIDR, host bits set, a prefix outside /8../30, an overlap, a name over 15 characters, a name taken.
 test_network_create_refuses_what_cannot_be() {
 	local cidr
-	for cidr in 198.18.1.0 198.18.1.0/33 198.18.1.0/31 10.0.0.0/7 198.18.1.7/24 nonsense/24; do
+	for cidr in 198.18.1.0 198.18.1.0/33 198.18.1.0/31 10.0.0.0/7 198.18.1.7/24 nonsense/24 \
+		0.0.0.0/8 127.0.0.0/8 127.5.0.0/16 169.254.0.0/16 224.0.0.0/8 239.1.0.0/16 240.0.0.0/8; do
 		mydocker network create --subnet "$cidr" mdtbad
 		expect_status 125
 		expect_one_error_line "invalid subnet"
@@ -215,6 +216,21 @@ test_network_rm_refuses_a_network_in_use() {
 	expect_one_error_line "network mdtone is in use by container a"
 	ip link show dev mdtone >/dev/null 2>&1 || fail "a refused network rm removed the bridge"
 	mydocker stop -t 0 a
+	# one that is still starting holds its address too (strace holds its
+	# init back at pivot_root(2); its record says "created")
+	LAST_CMD="strace -f -e inject=pivot_root:delay_enter=2s mydocker run -d --name b --net mdtone test sleep 1000"
+	strace -f -qq -e trace=pivot_root -e inject=pivot_root:delay_enter=2000000 -o /dev/null \
+		"$MYDOCKER" run -d --name b --net mdtone "${IMAGE[@]}" sleep 1000 </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	bg=$!
+	wait_until "b has a record" test -e "$MYDOCKER_RUN/names/b"
+	mydocker network rm mdtone
+	expect_status 125
+	expect_one_error_line "network mdtone is in use by container b"
+	# (strace -f follows the container too: it ends with it)
+	wait_until "run -d has printed the id" test -s "$T/bg.stdout"
+	mydocker rm -f b
+	expect_status 0
+	wait_until "strace has ended with the container" sh -c "! kill -0 $bg"
 	mydocker network rm mdtone
 	expect_status 0
 	mydocker rm a

@@ -31,6 +31,11 @@ static void test_subnets(void **state)
 	assert_int_equal(subnet_parse("198.18.1.0/31", &s, error, sizeof error), -1);
 	assert_int_equal(subnet_parse("198.18.1.0", &s, error, sizeof error), -1);
 	assert_int_equal(subnet_parse("10.0.0.0/8", &s, error, sizeof error), 0);
+	assert_int_equal(subnet_parse("127.0.0.0/8", &t, error, sizeof error), -1); /* special ranges */
+	assert_int_equal(subnet_parse("169.254.0.0/16", &t, error, sizeof error), -1);
+	assert_int_equal(subnet_parse("224.0.0.0/8", &t, error, sizeof error), -1);
+	assert_int_equal(subnet_parse("240.0.0.0/8", &t, error, sizeof error), -1);
+	assert_int_equal(subnet_parse("0.0.0.0/8", &t, error, sizeof error), -1);
 	assert_int_equal(subnet_parse("10.20.0.0/16", &t, error, sizeof error), 0);
 	assert_true(subnets_overlap(&s, &t));
 	assert_int_equal(subnet_parse("11.0.0.0/16", &t, error, sizeof error), 0);
