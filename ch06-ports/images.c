@@ -98,7 +98,8 @@ int images_command(int argc, char **argv)
 	return list_images();
 }
 
-/* The name of a running container of image, into who; false if none. */
+/* The name of a running or starting container of image, into who; false
+ * if none. */
 static bool image_in_use(const char *image, char *who, size_t size)
 {
 	struct record *records;
@@ -108,7 +109,7 @@ static bool image_in_use(const char *image, char *who, size_t size)
 	if (record_list(&records, &n) < 0)
 		return true; /* unknown: do not remove what may be in use */
 	for (size_t i = 0; i < n && !used; i++) {
-		if (strcmp(records[i].image, image) == 0 && record_is_running(&records[i])) {
+		if (strcmp(records[i].image, image) == 0 && record_is_live(&records[i])) {
 			snprintf(who, size, "%s", records[i].name);
 			used = true;
 		}

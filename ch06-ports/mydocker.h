@@ -29,10 +29,11 @@ struct volume {
 
 #define MAX_NAME_LEN 64
 
-/* -p HOSTPORT:CONTAINERPORT[/tcp|/udp] */
+/* -p [IP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] */
 struct port {
 	int host, container;
 	char proto[4]; /* "tcp" or "udp" */
+	char ip[16];   /* the host's address it is for; "" for all of them */
 };
 #define MAX_PORTS 16
 
@@ -280,6 +281,7 @@ int find_container(const char *name_or_id, char id[CONTAINER_ID_LEN + 1]);
 long long process_start_time(long long pid);
 void record_refresh_status(struct record *r);
 bool record_is_running(struct record *r);
+bool record_is_live(struct record *r);
 int container_pidfd(struct record *r);
 int record_list(struct record **records, size_t *n);
 void record_list_free(struct record *records, size_t n);
@@ -349,7 +351,7 @@ void prune_links(void);
 /* nat.c: port mapping and outbound NAT, in nftables' table ip mydocker. */
 int parse_port(const char *text, struct port *p, char *error, size_t size);
 int nat_add_network(const char *name, const char *subnet);
-int nat_remove_network(const char *name);
+int nat_remove_network(const char *name, const struct subnet *subnet);
 int nat_add_ports(const char *id, const char *address, const struct port *ports, int n);
 int nat_remove_ports(const char *id);
 void prune_ports(void);

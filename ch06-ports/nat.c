@@ -25,6 +25,7 @@
  * network's, "port ID PROTO HOSTPORT" for a container's mapping; rules are
  * found by their comment and deleted by their handle. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
@@ -57,18 +58,27 @@ static int port_number(const char *text, const char *end)
 	return n >= 1 && n <= 65535 ? n : -1;
 }
 
-/* -p HOSTPORT:CONTAINERPORT[/tcp|/udp] */
+/* -p [IP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]; IP is one of the host's own
+ * IPv4 addresses (docker's 127.0.0.1:8080:80: for the host alone). */
 int parse_port(const char *text, struct port *p, char *error, size_t size)
 {
 	const char *colon = strchr(text, ':'), *slash = strchr(text, '/');
 	const char *end = slash ? slash : text + strlen(text);
+	struct in_addr ip;
 
+	p->ip[0] = '\0';
+	if (colon && strchr(colon + 1, ':') && colon - text < (long)sizeof p->ip) {
+		snprintf(p->ip, sizeof p->ip, "%.*s", (int)(colon - text), text);
+		text = colon + 1;
+		colon = strchr(text, ':');
+	}
 	snprintf(p->proto, sizeof p->proto, "%s", slash ? slash + 1 : "tcp");
-	if (!colon || colon > end || (p->host = port_number(text, colon)) < 0 ||
+	if ((p->ip[0] && inet_pton(AF_INET, p->ip, &ip) != 1) ||
+	    !colon || colon > end || (p->host = port_number(text, colon)) < 0 ||
 	    (p->container = port_number(colon + 1, end)) < 0 ||
 	    (strcmp(p->proto, "tcp") != 0 && strcmp(p->proto, "udp") != 0) || (slash && strlen(slash + 1) != 3)) {
-		snprintf(error, size, "invalid -p %.80s: expected HOSTPORT:CONTAINERPORT[/tcp|/udp], ports 1 to 65535",
-			 text);
+		snprintf(error, size, "invalid -p %.80s: expected [IP:]HOSTPORT:CONTAINERPORT[/tcp|/udp], "
+			 "ports 1 to 65535", text);
 		return -1;
 	}
 	return 0;
@@ -188,7 +198,19 @@ struct nat_rule {
 	char chain[16];
 	long long handle;
 	char comment[64];
+	uint32_t target; /* a DNAT's address ("dnat to A.B.C.D:PORT"), or 0 */
 };
+
+static uint32_t dnat_target(const char *line)
+{
+	const char *dnat = strstr(line, "dnat to ");
+	char address[INET_ADDRSTRLEN];
+	struct in_addr in;
+
+	if (!dnat || sscanf(dnat, "dnat to %15[0-9.]", address) != 1 || inet_pton(AF_INET, address, &in) != 1)
+		return 0;
+	return ntohl(in.s_addr);
+}
 
 static int list_rules(struct nat_rule **rules, size_t *n)
 {
@@ -222,6 +244,7 @@ static int list_rules(struct nat_rule **rules, size_t *n)
 		if (comment)
 			sscanf(comment, "comment \"%63[^\"]\"", bigger[*n].comment);
 		bigger[*n].handle = atoll(handle + strlen("# handle "));
+		bigger[*n].target = dnat_target(line);
 		(*n)++;
 	}
 	free(text);
@@ -230,17 +253,21 @@ static int list_rules(struct nat_rule **rules, size_t *n)
 
 /* Does the rule's comment say comment: all of it, or with prefix, its
  * start? A network's rules say exactly "net NAME" (by its start, network
- * n1 would take n10's rules too); a container's, "port ID ...". */
-static bool says(const struct nat_rule *rule, const char *comment, bool prefix)
+ * n1 would take n10's rules too); a container's, "port ID ...". With into,
+ * a container's rule whose DNAT goes into that subnet too. */
+static bool says(const struct nat_rule *rule, const char *comment, bool prefix, const struct subnet *into)
 {
+	if (into && strncmp(rule->comment, "port ", 5) == 0 && rule->target &&
+	    (rule->target & subnet_mask(into)) == into->address)
+		return true;
 	if (prefix)
 		return strncmp(rule->comment, comment, strlen(comment)) == 0;
 	return strcmp(rule->comment, comment) == 0;
 }
 
-/* Deletes the rules whose comment says comment (see says()); then the
- * table, if that leaves it empty. */
-static int delete_rules(const char *comment, bool prefix)
+/* Deletes the rules that say comment (see says()); then the table, if
+ * that leaves it empty. */
+static int delete_rules(const char *comment, bool prefix, const struct subnet *into)
 {
 	struct nat_rule *rules;
 	size_t n, left = 0;
@@ -253,7 +280,7 @@ static int delete_rules(const char *comment, bool prefix)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (!says(&rules[i], comment, prefix))
+		if (!says(&rules[i], comment, prefix, into))
 			left++;
 		else if (nft_command("delete rule " TABLE " %s handle %lld", rules[i].chain, rules[i].handle) < 0)
 			ret = -1;
@@ -316,7 +343,7 @@ int nat_add_network(const char *name, const char *subnet)
 		ret = 0;
 	close(lock);
 	if (ret < 0)
-		nat_remove_network(name);
+		nat_remove_network(name, NULL);
 	return ret;
 }
 
@@ -330,7 +357,11 @@ static void forget_bridge(const char *name)
 	nft(command, NULL, error, sizeof error);
 }
 
-int nat_remove_network(const char *name)
+/* A network's rules, and the port rules into its subnet that a killed
+ * mydocker left (a container given one of its addresses later would be
+ * published without a -p). Their conntrack entries stay: they end with
+ * their timeouts (flushing them takes ctnetlink). */
+int nat_remove_network(const char *name, const struct subnet *subnet)
 {
 	char comment[64];
 	int lock = nat_lock(), ret;
@@ -339,7 +370,7 @@ int nat_remove_network(const char *name)
 		return -1;
 	snprintf(comment, sizeof comment, "net %s", name);
 	forget_bridge(name);
-	ret = delete_rules(comment, false);
+	ret = delete_rules(comment, false, subnet);
 	close(lock);
 	return ret;
 }
@@ -392,6 +423,8 @@ static int reserve_host_port(const struct port *p)
 	/* TCP: a port's old connections (TIME_WAIT) do not keep it, a listener
 	 * does; and listening, the port cannot be bound by another that sets
 	 * SO_REUSEADDR too (socket(7)) */
+	if (p->ip[0])
+		inet_pton(AF_INET, p->ip, &any.sin_addr); /* checked by parse_port() */
 	if (fd >= 0 && (!tcp || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0) &&
 	    bind(fd, (struct sockaddr *)&any, sizeof any) == 0 && (!tcp || listen(fd, 1) == 0)) {
 		reserved[n_reserved++] = fd;
@@ -399,6 +432,8 @@ static int reserve_host_port(const struct port *p)
 	}
 	if (errno == EADDRINUSE)
 		error_msg("port %d/%s is in use on this host (address already in use)", p->host, p->proto);
+	else if (errno == EADDRNOTAVAIL)
+		error_msg("-p %s:%d: %s is not an address of this host", p->ip, p->host, p->ip);
 	else
 		error_errno("bind port %d/%s on this host", p->host, p->proto);
 	if (fd >= 0)
@@ -412,9 +447,10 @@ static void release_host_ports(void)
 		close(reserved[--n_reserved]);
 }
 
-/* -p HOSTPORT:CONTAINERPORT/PROTO of container id at address: DNAT from
- * elsewhere (prerouting) and from the host itself (output), for traffic to
- * any of the host's own addresses (fib daddr type local). */
+/* -p [IP:]HOSTPORT:CONTAINERPORT/PROTO of container id at address: DNAT
+ * from elsewhere (prerouting) and from the host itself (output), for
+ * traffic to IP, or to any of the host's own addresses (fib daddr type
+ * local). A host port maps once, whatever IP. */
 int nat_add_ports(const char *id, const char *address, const struct port *ports, int n)
 {
 	char who[16];
@@ -436,9 +472,10 @@ int nat_add_ports(const char *id, const char *address, const struct port *ports,
 			break;
 		}
 		for (int c = 0; ret == 0 && c < 2; c++)
-			ret = nft_command("add rule " TABLE " %s fib daddr type local %s dport %d dnat to %s:%d "
+			ret = nft_command("add rule " TABLE " %s %s%s %s dport %d dnat to %s:%d "
 					  "comment \"port %s %s %d\"", c == 0 ? "prerouting" : "output",
-					  p->proto, p->host, address, p->container, id, p->proto, p->host);
+					  p->ip[0] ? "ip daddr " : "fib daddr type local", p->ip, p->proto,
+					  p->host, address, p->container, id, p->proto, p->host);
 	}
 	close(lock);
 	if (ret < 0)
@@ -456,7 +493,7 @@ int nat_remove_ports(const char *id)
 	if (lock < 0)
 		return -1;
 	snprintf(prefix, sizeof prefix, "port %s ", id);
-	ret = delete_rules(prefix, true);
+	ret = delete_rules(prefix, true, NULL);
 	close(lock);
 	release_host_ports();
 	return ret;

@@ -241,7 +241,7 @@ static int open_to_the_outside(const struct network *n)
 	if (read_file(IP_FORWARD, forward, sizeof forward) > 0 && forward[0] == '0') {
 		if (write_file(IP_FORWARD, "1") < 0) {
 			error_errno("turn on %s", IP_FORWARD);
-			nat_remove_network(n->name);
+			nat_remove_network(n->name, &n->subnet);
 			return -1;
 		}
 		fprintf(stderr, "mydocker: turned on %s, so that containers reach other hosts (as docker does)\n",
@@ -309,7 +309,7 @@ static int network_in_use(const char *network, char *who, size_t size)
 	for (char **h = holders; *h && !used; h++) {
 		struct record r;
 		if (record_lookup(*h, id) == 0 && record_read(id, &r) == 0) {
-			if (record_is_running(&r)) {
+			if (record_is_live(&r)) { /* starting counts */
 				snprintf(who, size, "%s", r.name);
 				used = 1;
 			}
@@ -325,7 +325,7 @@ static int remove_unused(const struct network *n)
 {
 	char dir[PATH_MAX];
 
-	if (nat_remove_network(n->name) < 0)
+	if (nat_remove_network(n->name, &n->subnet) < 0)
 		return -1; /* said */
 	if (link_delete(n->name) < 0 && errno != ENODEV) {
 		error_errno("delete bridge %s", n->name);

@@ -222,7 +222,8 @@ static const struct run_flag {
 	{ "net", 0, "NETWORK", set_network, "connect to a network (mydocker network create; -net)" },
 	{ "network", 0, "NETWORK", set_network, NULL }, /* docker's */
 	{ "ip", 0, "ADDRESS", set_ip, "ask for this address on it" },
-	{ "publish", 'p', "HOSTPORT:CONTAINERPORT[/tcp|/udp]", set_port, "map a port of the host to the container's (with --net)" },
+	{ "publish", 'p', "[IP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]", set_port,
+	  "map a port of the host (at IP only) to the container's (with --net)" },
 };
 
 /* "  -t, --tty                   a terminal of its own ..." */

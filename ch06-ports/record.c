@@ -433,6 +433,14 @@ bool record_is_running(struct record *r)
 	return strcmp(r->status, "running") == 0;
 }
 
+/* Running, or starting ("created") under a mydocker that is alive: a
+ * container that holds its image (and its address) already. */
+bool record_is_live(struct record *r)
+{
+	record_refresh_status(r);
+	return strcmp(r->status, "exited") != 0;
+}
+
 /* A pidfd of the container's PID 1 if the record says it runs and the pid
  * still is that process (a pid may be reused); -1 if it has exited. */
 int container_pidfd(struct record *r)

@@ -13,8 +13,18 @@
 #include "common.h"
 #include "mydocker.h"
 
-/* A.B.C.D/N with N from 8 to 30, and no host bits set (198.18.1.0/24, not
- * 198.18.1.7/24): 0, or -1 with why in error. */
+/* Ranges no network may take (RFC 6890): "this network", loopback (the
+ * host's 127.0.0.1 services), link-local, multicast, reserved. */
+static const struct { struct subnet range; const char *what; } special[] = {
+	{ { 0x00000000, 8 }, "\"this network\", 0.0.0.0/8" },
+	{ { 0x7f000000, 8 }, "loopback, 127.0.0.0/8" },
+	{ { 0xa9fe0000, 16 }, "link-local, 169.254.0.0/16" },
+	{ { 0xe0000000, 4 }, "multicast, 224.0.0.0/4" },
+	{ { 0xf0000000, 4 }, "reserved, 240.0.0.0/4" },
+};
+
+/* A.B.C.D/N with N from 8 to 30, no host bits set (198.18.1.0/24, not
+ * 198.18.1.7/24), outside the special ranges: 0, or -1 with why in error. */
 int subnet_parse(const char *text, struct subnet *s, char *error, size_t size)
 {
 	char address[INET_ADDRSTRLEN], *end;
@@ -46,6 +56,12 @@ int subnet_parse(const char *text, struct subnet *s, char *error, size_t size)
 		subnet_format(&aligned, hint, sizeof hint);
 		snprintf(error, size, "invalid subnet %.80s: host bits are set (did you mean %s?)", text, hint);
 		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(special); i++) {
+		if (subnets_overlap(s, &special[i].range)) {
+			snprintf(error, size, "invalid subnet %.80s: it overlaps %s", text, special[i].what);
+			return -1;
+		}
 	}
 	return 0;
 }

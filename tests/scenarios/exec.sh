@@ -235,11 +235,12 @@ test_exec_joins_through_its_pidfd_whatever_fds_it_starts_with() {
 # hint: A pidfd pins the container's PID 1: setns fails once it has exited, and fork in a PID namespace whose init is gone fails too. Never run on the host.
 test_exec_racing_the_container_s_exit_never_runs_on_the_host() {
 	local marker=/tmp/mydocker-exec-race-$$ i pids=()
-	mydocker run -d --name racer "${IMAGE[@]}" /bin/sh -c 'sleep 0.5'
-	for i in $(seq 30); do
+	# (a second to live, and execs over 1.6 s: some run on a loaded host too)
+	mydocker run -d --name racer "${IMAGE[@]}" /bin/sh -c 'sleep 1'
+	for i in $(seq 40); do
 		"$MYDOCKER" exec racer /bin/touch "$marker" >/dev/null 2>&1 &
 		pids+=($!)
-		sleep 0.03
+		sleep 0.04
 	done
 	local ran=0
 	for i in "${pids[@]}"; do
@@ -335,4 +336,42 @@ test_hostile_image_cannot_touch_the_binary_through_exec() {
 test_check_says_what_exec_needs() {
 	mydocker check
 	grep -q "^ok    exec: setns(2)" "$T/stdout" || fail "check says nothing of exec"
+}
+
+# The pid of a container that exits while exec joins it can be taken at
+# once by a host process. exec holds the container by a pidfd, so its
+# setns(2) fails (ESRCH) instead of joining whatever has that pid number
+# now: here a host process, in the host's namespaces, where the command
+# would run as root. strace holds exec-init back before setns(2) while the
+# container is removed and a host process is made to take its pid through
+# ns_last_pid (pid_namespaces(7)); the scenarios below run alone.
+exclusive
+
+# hint: setns(2) on the pidfd opened before anything else; the /proc/PID/ns fallback counts only while pidfd_send_signal(pidfd, 0) says the container still runs.
+test_exec_never_joins_a_host_process_that_took_the_container_s_pid() {
+	local marker=/tmp/mydocker-exec-reuse-$$ pid tracer taker="" i
+	mydocker run -d --name reused "${IMAGE[@]}" /bin/sleep 1000
+	expect_status 0
+	pid=$(ps_json_field reused pid)
+	[ -n "$pid" ] || fail "ps shows no pid for reused"
+	LAST_CMD="strace -f -e inject=setns:delay_enter=2s mydocker exec reused /bin/touch $marker"
+	strace -f -qq -e trace=setns -e inject=setns:delay_enter=2000000 -o /dev/null \
+		"$MYDOCKER" exec reused /bin/touch "$marker" </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	tracer=$!
+	wait_until "exec-init has started" pgrep -f 'mydocker exec-init'
+	mydocker rm -f reused
+	expect_status 0
+	for i in $(seq 50); do
+		echo $((pid - 1)) >/proc/sys/kernel/ns_last_pid
+		sleep 1000 &
+		[ "$!" = "$pid" ] && { taker=$!; break; }
+		kill "$!"
+	done
+	[ -n "$taker" ] || fail "no host process could be made to take pid $pid: the test proves nothing"
+	bg=$tracer
+	wait_bg
+	kill "$taker"
+	[ ! -e "$marker" ] || { rm -f "$marker"; fail "the command ran on the host, in the process that took pid $pid"; }
+	expect_status 125
+	expect_one_error_line "the container has exited"
 }

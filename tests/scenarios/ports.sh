@@ -58,6 +58,39 @@ test_a_mapped_port_answers_from_the_host_and_from_outside() {
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
 }
 
+# -p IP:HOSTPORT:CONTAINERPORT maps the port at one of the host's addresses
+# only, as docker's -p 127.0.0.1:8080:80 does: a service for the host
+# alone. An address the host does not have is refused.
+# part: 1
+# hint: parse_port(): an IPv4 address before the host port; the DNAT matches ip daddr IP instead of fib daddr type local, and the host port is bound at IP.
+test_p_with_an_address_maps_the_port_at_that_address_only() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) bad
+	outside_start
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	mydocker run -d --name web --net mdtone -p 127.0.0.1:18080:80 "${IMAGE[@]}" /bin/sh -c "$WEB"
+	expect_status 0
+	wait_until "httpd listens" sh -c "'$MYDOCKER' exec web netstat -ltn | grep -q ':80 '"
+	LAST_CMD="curl http://127.0.0.1:18080/ (on the host)"
+	expect_eq "127.0.0.1:18080 from the host" hello-from-the-container "$(curl -s -m 5 http://127.0.0.1:18080/)"
+	LAST_CMD="curl http://198.19.0.1:18080/ (outside)"
+	! outside curl -s -m 2 http://198.19.0.1:18080/ >/dev/null || fail "the port answers at another address of the host"
+	mydocker rm -f web
+	expect_status 0
+	for bad in 198.19.255.7:18081:80 127.0.0.300:18081:80 x:18081:80; do
+		mydocker run --rm --net mdtone -p "$bad" "${IMAGE[@]}" /bin/true
+		expect_status 125
+		case $bad in
+		198.*) expect_one_error_line "198.19.255.7 is not an address of this host" ;;
+		*) expect_one_error_line "invalid -p" ;;
+		esac
+	done
+	mydocker network rm mdtone
+	expect_status 0
+	outside_stop
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
 # part: 2
 # hint: masquerade what leaves the network's subnet by another link than its bridge: the outside sees the host's address.
 test_a_container_reaches_outside_through_masquerade() {
@@ -260,6 +293,38 @@ test_prune_removes_the_rules_of_a_killed_container() {
 	! nft list table ip mydocker | grep -q 'dport 18083' || fail "prune left the rule"
 	mydocker rm a
 	mydocker network rm mdtone
+	expect_status 0
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# network rm takes with it the port rules into its subnet that a killed
+# mydocker left: else a later container given the same address, on a
+# network made again with the same subnet, would be published without a
+# -p. Another network's rules stay.
+# part: 2
+# hint: list_rules() reads each rule's "dnat to A.B.C.D" too; nat_remove_network() deletes the "port ..." rules whose address is in the network's subnet.
+test_network_rm_removes_the_port_rules_left_in_its_subnet() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	mydocker network create --subnet 198.18.2.0/24 mdttwo
+	expect_status 0
+	mydocker run -d --name a --net mdtone -p 18083:80 "${IMAGE[@]}" sleep 1000
+	expect_status 0
+	mydocker run -d --name b --net mdttwo -p 18084:80 "${IMAGE[@]}" sleep 1000
+	expect_status 0
+	ps_json_field a monitor_pid | xargs kill -KILL
+	wait_until "the container died with its monitor" sh -c "'$MYDOCKER' ps -a | grep -q ' a .*exited'"
+	nft list table ip mydocker | grep -q 'dport 18083' || fail "the rule went without network rm"
+	mydocker network rm mdtone
+	expect_status 0
+	! nft list table ip mydocker | grep -q 'dport 18083' || fail "network rm left the rule into its subnet"
+	nft list table ip mydocker | grep -q 'dport 18084' || fail "network rm took another network's rule"
+	mydocker prune --force # a's layer and cgroup; its rule is gone already
+	expect_status 0
+	! grep -q "removed ports" "$T/stdout" || fail "network rm left ports for prune: $(stdout)"
+	mydocker rm -f a b
+	mydocker network rm mdttwo
 	expect_status 0
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
 }
