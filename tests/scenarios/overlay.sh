@@ -96,10 +96,11 @@ test_layer_is_removed_after_exit() {
 # bytes (a container may well leave one, by mistake or on purpose).
 # hint: remove_tree() (common/file.c): openat(2) down, unlinkat(2) each entry, ".." back up; nftw(3) builds full paths and fails with ENAMETOOLONG.
 test_a_layer_deeper_than_path_max_is_removed() {
-	# (each round moves the tree one level down, by short paths only: 250
-	# levels of 21 bytes are 5250 bytes from the top to the file)
+	# (each round moves the tree one level down, by short paths only: 20
+	# levels of names of 250 bytes are 5020 bytes from the top to the file)
 	mydocker --debug run "${IMAGE[@]}" /bin/sh -c 'cd / && mkdir deep && echo x >deep/file || exit 1
-		for i in $(seq 250); do mkdir up && mv deep up/a_directory_named_20 && mv up deep || exit 1; done'
+		name=$(printf "%0250d" 0)
+		for i in $(seq 20); do mkdir up && mv deep "up/$name" && mv up deep || exit 1; done'
 	expect_status 0
 	expect_stderr_has "mounted overlay on $MYDOCKER_ROOT/containers/"
 	[ -z "$(ls -A "$MYDOCKER_ROOT/containers")" ] || fail "a layer is left: $(ls "$MYDOCKER_ROOT/containers")"
