@@ -7,11 +7,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -26,6 +28,7 @@ struct child_args {
 	bool tty;
 	int go_fd;        /* read end of the pipe on which we say "go" */
 	int our_fd;       /* its write end, ours: the child closes its copy */
+	int parent;       /* a pidfd of mydocker, or -1 */
 };
 
 /* mydocker [--debug] init -- COMMAND [ARG...] */
@@ -68,10 +71,13 @@ static int child_main(void *arg)
 
 	/* prctl(2): when mydocker dies, the kernel sends us SIGKILL, so no
 	 * container outlives a foreground mydocker. The setting only covers a
-	 * death from now on; mydocker may already have died since clone(), and
-	 * then nobody will write "go" and read() sees EOF instead. */
+	 * death from now on, and mydocker may have died since clone(), after
+	 * it let us go: a pidfd of it is readable once it has exited (poll(2),
+	 * pidfd_open(2)). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	if (poll(&(struct pollfd){ .fd = child->parent, .events = POLLIN }, 1, 0) > 0)
+		_exit(EXIT_MYDOCKER);
 	/* A pipe reads EOF only once every copy of its write end is closed,
 	 * and clone() gave us a copy of mydocker's. */
 	close(child->our_fd);
@@ -111,7 +117,10 @@ static pid_t start_child(const struct run_options *opts, int *go_fd)
 	}
 	child.go_fd = pipe_fds[0];
 	child.our_fd = pipe_fds[1];
+	child.parent = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	pid = clone_child(&child);
+	if (child.parent >= 0)
+		close(child.parent);
 	if (pid < 0)
 		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
 	else

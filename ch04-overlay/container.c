@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -27,6 +29,7 @@ struct child_args {
 	int exe_fd;       /* the sealed copy of mydocker that init runs from */
 	const struct stdio *io; /* its fds 0-2 (stdio.c) */
 	bool tty;
+	int parent;       /* a pidfd of mydocker, or -1 */
 };
 
 /* mydocker [--debug] init: the command comes on the pipe. */
@@ -51,10 +54,13 @@ static int child_main(void *arg)
 
 	/* prctl(2): when mydocker dies, the kernel sends us SIGKILL, so no
 	 * container outlives a foreground mydocker. The setting only covers a
-	 * death from now on; mydocker may already have died since clone(), and
-	 * then nobody will send the command and init reads end-of-file. */
+	 * death from now on, and mydocker may have died since clone(), after
+	 * it let us go: a pidfd of it is readable once it has exited (poll(2),
+	 * pidfd_open(2)). */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	if (poll(&(struct pollfd){ .fd = child->parent, .events = POLLIN }, 1, 0) > 0)
+		_exit(EXIT_MYDOCKER);
 	stdio_attach(child->io); /* first: its pipes' fds may be 3 */
 	pass_pipe_as_fd_3(child->pipe_fd);
 	if (child->tty)
@@ -96,7 +102,10 @@ static pid_t start_child(const struct run_options *opts, int *pipe_fd, const str
 		return -1;
 	}
 	child.pipe_fd = pipe_fds[0];
+	child.parent = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	pid = clone_child(&child);
+	if (child.parent >= 0)
+		close(child.parent);
 	if (pid < 0)
 		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
 	else

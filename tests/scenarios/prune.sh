@@ -142,3 +142,28 @@ test_prune_after_a_killed_monitor() {
 	mydocker run -d --name lost "${IMAGE[@]}" /bin/true
 	expect_status 0
 }
+
+since ch03-pipe
+
+# mydocker killed after it sent the command, but before its child has set
+# PR_SET_PDEATHSIG: no signal would come, and the child would run the
+# command with no mydocker to wait for it or to clean up after it. So the
+# child looks at a pidfd of mydocker after its prctl(2). strace holds that
+# prctl back, so that mydocker is killed first.
+# hint: In the child, after prctl(PR_SET_PDEATHSIG): poll(2) a pidfd of mydocker, opened before clone(2); readable means it has exited: _exit.
+test_a_child_whose_mydocker_died_before_its_prctl_runs_nothing() {
+	local tracer pid
+	LAST_CMD="strace -f -e inject=prctl:delay_enter=1s:when=1 mydocker --debug run -m 32m ... sleep 7777"
+	strace -f -qq -e trace=prctl -e inject=prctl:delay_enter=1000000:when=1 -o /dev/null \
+		"$MYDOCKER" --debug run -m 32m "${IMAGE[@]}" /bin/sh -c 'exec sleep 7777' \
+		</dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	tracer=$!
+	wait_until "mydocker has sent the command" grep -q "sent the command" "$T/bg.stderr"
+	pid=$(pgrep -P "$tracer" | head -n 1)
+	[ -n "$pid" ] || fail "no mydocker under strace"
+	kill -KILL "$pid"
+	wait_until "strace has ended: the child ran nothing" sh -c "! kill -0 $tracer"
+	none_running_here 'sleep [7]777' || fail "the container ran its command with its mydocker dead"
+	mydocker prune --force
+	expect_status 0
+}

@@ -194,7 +194,7 @@ test_signals_are_passed_to_pid_1() {
 	done
 }
 
-# hint: prctl(PR_SET_PDEATHSIG, SIGKILL) in the child, and a pipe it waits on so that a death before the prctl is noticed.
+# hint: prctl(PR_SET_PDEATHSIG, SIGKILL) in the child, then a pidfd of mydocker polled and a pipe waited on, so that a death before the prctl is noticed.
 test_container_dies_with_mydocker() {
 	local pid
 	start_container "${IMAGE[@]}" /bin/sh -c 'echo ready; exec sleep 100'
