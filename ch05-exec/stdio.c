@@ -15,13 +15,6 @@
 #include "common.h"
 #include "mydocker.h"
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* A pipe for each of our fds 0-2 that is a terminal (stdin only with -i):
  * the container reads from its stdin's and writes into the others. */
 static int pipe_terminals(struct stdio *io)

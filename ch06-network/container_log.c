@@ -55,13 +55,6 @@ fail:
 	return -1;
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* The container's first process has its copy of the pty's slave; ours
  * goes, so that the master reads EIO once the container's last is closed. */
 void log_handed_over(struct container_log *log)

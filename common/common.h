@@ -53,6 +53,7 @@ void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 ssize_t read_file(const char *path, char *buf, size_t size);
 char *read_file_all(const char *path);
 int write_all(int fd, const char *text, size_t len);
+void close_fd(int *fd);
 int copy_once(int from, int to);
 void copy_what_is_ready(int from, int to);
 int write_file(const char *path, const char *text);

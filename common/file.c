@@ -97,6 +97,14 @@ int write_all(int fd, const char *text, size_t len)
 	return 0;
 }
 
+/* Closes *fd if it is open, and marks it closed (-1). */
+void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /* One read(2) from `from`, written whole to `to`: 1 if it copied, 0 if
  * nothing was ready (EAGAIN) or a signal came first (EINTR), -1 at the
  * end of `from` or when either fails. */

@@ -68,6 +68,29 @@ wait_bg() {
 	cp "$T/bg.stdout" "$T/stdout"; cp "$T/bg.stderr" "$T/stderr"
 }
 
+# run_d_held NAME MS RUN-ARG...: `mydocker run -d --name NAME RUN-ARG...`
+# in the background, under strace, which holds its init back MS ms at
+# pivot_root(2), between its command and its exec: a container that is
+# still starting (its record says "created"). Output in $T/bg.stdout and
+# $T/bg.stderr; $bg is strace, which follows the container to its end.
+run_d_held() {
+	local name=$1 ms=$2
+	shift 2
+	LAST_CMD="strace -f -e inject=pivot_root:delay_enter=${ms}ms mydocker run -d --name $name $*"
+	strace -f -qq -e trace=pivot_root -e inject=pivot_root:delay_enter=$((ms * 1000)) -o /dev/null \
+		"$MYDOCKER" run -d --name "$name" "$@" </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	bg=$!
+}
+
+# rm_held NAME: once run_d_held's run -d has printed the id, rm -f NAME,
+# and wait for strace to end with it.
+rm_held() {
+	wait_until "run -d has printed the id" test -s "$T/bg.stdout"
+	mydocker rm -f "$1"
+	expect_status 0
+	wait_until "strace has ended with the container" sh -c "! kill -0 $bg"
+}
+
 # container_pid: sets $cpid, the host pid of the background container's
 # PID 1. (A variable, not output: a helper run inside $(...) cannot end the
 # scenario by itself; see fail.)

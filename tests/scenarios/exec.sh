@@ -261,19 +261,13 @@ test_exec_racing_the_container_s_exit_never_runs_on_the_host() {
 # lose its libraries to init's pivot_root(2).
 # hint: A second pipe, close-on-exec in init (fd 4): the command's execve(2) closes it; mydocker reads end-of-file before it says the container runs.
 test_run_d_returns_once_the_command_runs() {
-	local tracer pid
-	# strace holds init back 300 ms at pivot_root(2): between its command and its exec
-	LAST_CMD="strace -f -e inject=pivot_root:delay_enter=300ms mydocker run -d --name ready ${IMAGE[*]} /bin/sleep 1000"
-	strace -f -qq -e trace=pivot_root -e inject=pivot_root:delay_enter=300000 -o /dev/null \
-		"$MYDOCKER" run -d --name ready "${IMAGE[@]}" /bin/sleep 1000 </dev/null >"$T/stdout" 2>"$T/stderr" &
-	tracer=$!
-	wait_until "run -d has printed the id" test -s "$T/stdout"
+	local pid
+	run_d_held ready 300 "${IMAGE[@]}" /bin/sleep 1000
+	wait_until "run -d has printed the id" test -s "$T/bg.stdout"
 	pid=$(ps_json_field ready pid)
 	[ -n "$pid" ] || fail "ps shows no pid for ready"
 	expect_eq "what pid $pid runs as soon as run -d returns" sleep "$(cat "/proc/$pid/comm")"
-	mydocker rm -f ready
-	expect_status 0
-	wait_until "strace has ended with the container" sh -c "! kill -0 $tracer"
+	rm_held ready
 }
 
 # hint: init writes a byte on the exec pipe when the command cannot start; end-of-file without one means it did.

@@ -92,19 +92,12 @@ test" "$(tail -n +2 "$T/stdout" | awk '{ print $1 }')"
 # part: 1
 # hint: record_is_live(): "created" or "running", under a mydocker that is still alive, counts as a user.
 test_rmi_refuses_an_image_a_starting_container_uses() {
-	LAST_CMD="strace -f -e inject=pivot_root:delay_enter=2s mydocker run -d --name starting test /bin/sleep 1000"
-	strace -f -qq -e trace=pivot_root -e inject=pivot_root:delay_enter=2000000 -o /dev/null \
-		"$MYDOCKER" run -d --name starting "${IMAGE[@]}" /bin/sleep 1000 </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
-	bg=$!
+	run_d_held starting 2000 "${IMAGE[@]}" /bin/sleep 1000
 	wait_until "the container has a record" test -e "$MYDOCKER_RUN/names/starting"
 	mydocker rmi test
 	expect_status 125
 	expect_one_error_line "image test is in use by running container starting"
-	# (strace -f follows the container too: it ends with it)
-	wait_until "run -d has printed the id" test -s "$T/bg.stdout"
-	mydocker rm -f starting
-	expect_status 0
-	wait_until "strace has ended with the container" sh -c "! kill -0 $bg"
+	rm_held starting
 }
 
 # part: 1

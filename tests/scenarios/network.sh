@@ -218,19 +218,12 @@ test_network_rm_refuses_a_network_in_use() {
 	mydocker stop -t 0 a
 	# one that is still starting holds its address too (strace holds its
 	# init back at pivot_root(2); its record says "created")
-	LAST_CMD="strace -f -e inject=pivot_root:delay_enter=2s mydocker run -d --name b --net mdtone test sleep 1000"
-	strace -f -qq -e trace=pivot_root -e inject=pivot_root:delay_enter=2000000 -o /dev/null \
-		"$MYDOCKER" run -d --name b --net mdtone "${IMAGE[@]}" sleep 1000 </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
-	bg=$!
+	run_d_held b 2000 --net mdtone "${IMAGE[@]}" sleep 1000
 	wait_until "b has a record" test -e "$MYDOCKER_RUN/names/b"
 	mydocker network rm mdtone
 	expect_status 125
 	expect_one_error_line "network mdtone is in use by container b"
-	# (strace -f follows the container too: it ends with it)
-	wait_until "run -d has printed the id" test -s "$T/bg.stdout"
-	mydocker rm -f b
-	expect_status 0
-	wait_until "strace has ended with the container" sh -c "! kill -0 $bg"
+	rm_held b
 	mydocker network rm mdtone
 	expect_status 0
 	mydocker rm a
