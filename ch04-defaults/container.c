@@ -28,7 +28,6 @@ struct child_args {
 	int pipe_fd;      /* read end of the pipe the command comes on */
 	int exe_fd;       /* the sealed copy of mydocker that init runs from */
 	const struct stdio *io; /* its fds 0-2 (stdio.c) */
-	bool tty;
 	int parent;       /* a pidfd of mydocker, or -1 */
 };
 
@@ -63,10 +62,7 @@ static int child_main(void *arg)
 		_exit(EXIT_MYDOCKER);
 	stdio_attach(child->io); /* first: its pipes' fds may be 3 */
 	pass_pipe_as_fd_3(child->pipe_fd);
-	if (child->tty)
-		console_take();
-	else
-		leave_our_process_group();
+	leave_our_process_group();
 	/* init needs no environment, and ours is not the container's */
 	fexecve(child->exe_fd, child->init_argv, (char *[]){ NULL });
 	die_errno(EXIT_MYDOCKER, "exec mydocker init from its sealed copy");
@@ -83,9 +79,9 @@ static pid_t clone_child(struct child_args *child)
 
 /* The book's NewParentProcess + Start: returns the child's pid and the
  * pipe to send the command on, or -1. */
-static pid_t start_child(const struct run_options *opts, int *pipe_fd, const struct stdio *io)
+static pid_t start_child(int *pipe_fd, const struct stdio *io)
 {
-	struct child_args child = { .io = io, .tty = opts->tty };
+	struct child_args child = { .io = io };
 	int pipe_fds[2];
 	pid_t pid = -1;
 
@@ -164,7 +160,8 @@ struct container {
 /* The book's sendInitCommand. */
 static int send_command(const struct container *c)
 {
-	struct init_config config = { .argv = c->opts->command, .root = (char *)c->image_dir, .env = c->env };
+	struct init_config config = { .argv = c->opts->command, .root = (char *)c->image_dir, .env = c->env,
+				      .tty = c->opts->tty ? "1" : NULL };
 
 	if (send_init_config(c->pipe_fd, &config) < 0) {
 		error_errno("send the command to the container");
@@ -191,7 +188,7 @@ static int make_environment(struct container *c)
 static int open_stdio(struct container *c)
 {
 	if (stdio_open(&c->io, c->opts->tty, c->opts->interactive) < 0) {
-		error_errno("open the container's %s", c->opts->tty ? "pseudo-terminal" : "pipes");
+		error_errno("open the container's %s", c->opts->tty ? "socket for its pty" : "pipes");
 		return -1;
 	}
 	return 0;
@@ -231,7 +228,7 @@ static void tear_down(struct container *c)
  * if it never ran (its exit status in c->code). */
 static int start(struct container *c)
 {
-	c->pid = start_child(c->opts, &c->pipe_fd, &c->io);
+	c->pid = start_child(&c->pipe_fd, &c->io);
 	if (c->pid < 0)
 		return -1;
 	forward_signals_to(c->pid);
@@ -243,7 +240,7 @@ static int start(struct container *c)
 			c->code = 128 + signal_before_start();
 		return -1;
 	}
-	if (send_command(c) < 0) {
+	if (send_command(c) < 0 || stdio_connect(&c->io) < 0) {
 		wait_for_exit(c->pid); /* init got end-of-file or died: it runs nothing */
 		return -1;
 	}

@@ -1,14 +1,16 @@
 /* stdio.c: the container's stdin, stdout and stderr: with -t, a pty of its
- * own (console.c); else, wherever ours is a terminal, a pipe that mydocker
- * copies to or from it, as docker does. (A process holding our terminal
- * could read what we type once the container is gone, change its modes,
- * termios(3), or write over the screen.) Without -i, stdin is /dev/null. */
+ * own, which init makes (console.c); else, wherever ours is a terminal, a
+ * pipe that mydocker copies to or from it, as docker does. (A process
+ * holding our terminal could read what we type once the container is
+ * gone, change its modes, termios(3), or write over the screen.) Without
+ * -i, stdin is /dev/null. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,63 +34,57 @@ static int pipe_terminals(struct stdio *io)
 	return io->ours[0] >= 0 ? fcntl(io->ours[0], F_SETFL, O_NONBLOCK) : 0;
 }
 
-/* With -t a pty, else pipes: 0, or -1 with errno (stdio_close() undoes). */
+/* With -t the socket the pty will come on, else pipes: 0, or -1 with
+ * errno (stdio_close() undoes). */
 int stdio_open(struct stdio *io, bool tty, bool interactive)
 {
 	io->interactive = interactive;
 	if (tty)
-		return console_open(&io->master, &io->slave);
+		return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, io->socket);
 	return pipe_terminals(io);
 }
 
-/* In the child, before it execs: its fds 0, 1 and 2. */
+/* In the child, before it execs: its fds 0, 1 and 2 (with -t, until init
+ * makes the pty, the socket is its stdin). */
 void stdio_attach(const struct stdio *io)
 {
+	if (io->socket[1] >= 0) {
+		if (dup2(io->socket[1], STDIN_FILENO) < 0)
+			die_errno(EXIT_MYDOCKER, "pass the socket for the pty as fd 0");
+		return;
+	}
 	if (!io->interactive)
 		stdin_from_dev_null();
-	for (int fd = 0; fd < 3; fd++) {
-		int theirs = io->slave >= 0 ? io->slave : io->theirs[fd];
-		if (theirs >= 0 && dup2(theirs, fd) < 0)
+	for (int fd = 0; fd < 3; fd++)
+		if (io->theirs[fd] >= 0 && dup2(io->theirs[fd], fd) < 0)
 			die_errno(EXIT_MYDOCKER, "give the container its fd %d", fd);
-	}
 }
 
-/* Our stdin, with -i, into the container's pipe: read again only once
- * the last read has gone in whole, so that a container that does not
- * read its stdin cannot stop the relay. */
-struct pending {
-	char buf[PIPE_BUF];
-	size_t len;
-};
-
-static void pass_stdin_on(struct stdio *io, struct pending *in)
+/* In mydocker, once the child has its ends and its command; with -t, the
+ * master of the pty init has made, sized as our terminal before init goes
+ * on: 0, or -1 if init failed first (it said why). */
+int stdio_connect(struct stdio *io)
 {
-	ssize_t n;
-
-	if (in->len == 0) {
-		n = read(STDIN_FILENO, in->buf, sizeof in->buf);
-		if (n < 0 && errno == EINTR)
-			return;
-		if (n <= 0) {
-			close_fd(&io->ours[0]); /* the container reads end-of-file */
-			return;
-		}
-		in->len = (size_t)n;
+	close_fd(&io->socket[1]);
+	for (int fd = 0; fd < 3; fd++)
+		close_fd(&io->theirs[fd]);
+	if (io->socket[0] < 0)
+		return 0;
+	io->master = receive_fd(io->socket[0]);
+	if (io->master >= 0) {
+		terminal_copy_size(STDIN_FILENO, io->master);
+		write_all(io->socket[0], "g", 1);
+		debug("received the master of the container's pty from init");
 	}
-	n = write(io->ours[0], in->buf, in->len);
-	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		close_fd(&io->ours[0]); /* EPIPE: its stdin is closed */
-	if (n > 0) {
-		memmove(in->buf, in->buf + n, in->len - (size_t)n);
-		in->len -= (size_t)n;
-	}
+	close_fd(&io->socket[0]);
+	return io->master >= 0 ? 0 : -1;
 }
 
 /* Until the process behind pidfd has exited, then what its pipes hold: a
  * process it left behind cannot keep us waiting. */
 static void relay_pipes(struct stdio *io, int pidfd)
 {
-	struct pending in = { .len = 0 };
+	struct copy_buffer in = { .len = 0 }; /* our stdin, on its way in */
 	struct pollfd fds[4] = { { .fd = pidfd, .events = POLLIN } };
 
 	for (;;) {
@@ -104,8 +100,9 @@ static void relay_pipes(struct stdio *io, int pidfd)
 		for (int fd = 1; fd < 3; fd++)
 			if (fds[fd].revents && copy_once(io->ours[fd], fd) < 0)
 				close_fd(&io->ours[fd]); /* its end, or ours has failed */
-		if (fds[3].revents)
-			pass_stdin_on(io, &in);
+		/* a container that does not read its stdin cannot stop the relay */
+		if (fds[3].revents && copy_buffered(&in, STDIN_FILENO, io->ours[0]) < 0)
+			close_fd(&io->ours[0]); /* our stdin has ended, or its stdin is closed */
 		if (fds[0].revents || (pidfd < 0 && io->ours[1] < 0 && io->ours[2] < 0))
 			break;
 	}
@@ -114,16 +111,13 @@ static void relay_pipes(struct stdio *io, int pidfd)
 			copy_what_is_ready(io->ours[fd], fd);
 }
 
-/* In mydocker, once the child has its ends: relays until process pid
- * (the container's first, or exec's) has exited. */
+/* In mydocker, once connected: relays until process pid (the container's
+ * first, or exec's) has exited. */
 void stdio_relay(struct stdio *io, pid_t pid)
 {
 	bool pipes = io->ours[0] >= 0 || io->ours[1] >= 0 || io->ours[2] >= 0;
 	int pidfd = -1;
 
-	close_fd(&io->slave);
-	for (int fd = 0; fd < 3; fd++)
-		close_fd(&io->theirs[fd]);
 	if ((io->master >= 0 || pipes) && (pidfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
 		error_errno("pidfd_open %d (the relay waits for the end of the output)", (int)pid);
 	if (io->master >= 0)
@@ -139,7 +133,8 @@ void stdio_relay(struct stdio *io, pid_t pid)
 void stdio_close(struct stdio *io)
 {
 	close_fd(&io->master);
-	close_fd(&io->slave);
+	close_fd(&io->socket[0]);
+	close_fd(&io->socket[1]);
 	for (int fd = 0; fd < 3; fd++) {
 		close_fd(&io->ours[fd]);
 		close_fd(&io->theirs[fd]);

@@ -156,6 +156,10 @@ int init_container(void)
 	make_mount_points();
 	mount_proc();
 	mount_dev();
+	if (config.tty) {
+		console_make();
+		console_take();
+	}
 	mount_sys();
 	mask_kernel_files();
 	drop_capabilities();

@@ -69,7 +69,7 @@ int wait_for_exit(pid_t pid);
 bool mydocker_runs_as(long pid);
 
 /* console.c: with -t, a pseudo-terminal of the container's own. */
-int console_open(int *master, int *slave);
+void console_make(void);
 void console_take(void);
 void console_relay(int master, bool interactive, int pidfd);
 
@@ -77,12 +77,14 @@ void console_relay(int master, bool interactive, int pidfd);
  * are a terminal (never our terminal itself), stdin /dev/null without -i. */
 struct stdio {
 	bool interactive;
-	int master, slave;      /* -t: its pty; else -1 */
+	int master;    /* -t: its pty's, once init has sent it; else -1 */
+	int socket[2]; /* -t: init sends it on [1], its stdin until then */
 	int ours[3], theirs[3]; /* pipes in place of our terminal; else -1 */
 };
-#define STDIO_NONE { .master = -1, .slave = -1, .ours = { -1, -1, -1 }, .theirs = { -1, -1, -1 } }
+#define STDIO_NONE { .master = -1, .socket = { -1, -1 }, .ours = { -1, -1, -1 }, .theirs = { -1, -1, -1 } }
 int stdio_open(struct stdio *io, bool tty, bool interactive);
 void stdio_attach(const struct stdio *io);
+int stdio_connect(struct stdio *io);
 void stdio_relay(struct stdio *io, pid_t pid);
 void stdio_close(struct stdio *io);
 
@@ -110,11 +112,11 @@ struct init_config {
 	char **argv;     /* the command, NULL-terminated */
 	char *root;      /* the directory to make the container's root */
 	char **env;      /* the command's environment, NULL-terminated */
+	char *tty;       /* -t: "1", init makes the pty (console.c) */
 	char *hostname;  /* the container's id */
 	char **volumes;  /* HOST:CONTAINER[:ro|:rw], NULL-terminated */
 	char *dir;       /* exec -w: the command's working directory */
 	char *pid;       /* exec: the container's PID 1, as the host sees it */
-	char *tty;       /* exec -t: "1" */
 };
 
 /* pipe.c: the message on the pipe, fd 3 in init. */

@@ -61,6 +61,8 @@ char *encode_init_config(const struct init_config *config, size_t *len)
 	for (char **e = config->env; e && *e; e++)
 		if (append_pair(&b, "env", *e) < 0)
 			goto fail;
+	if (config->tty && append_pair(&b, "tty", config->tty) < 0)
+		goto fail;
 	if (config->hostname && append_pair(&b, "hostname", config->hostname) < 0)
 		goto fail;
 	for (char **v = config->volumes; v && *v; v++)
@@ -69,8 +71,6 @@ char *encode_init_config(const struct init_config *config, size_t *len)
 	if (config->dir && append_pair(&b, "dir", config->dir) < 0)
 		goto fail;
 	if (config->pid && append_pair(&b, "pid", config->pid) < 0)
-		goto fail;
-	if (config->tty && append_pair(&b, "tty", config->tty) < 0)
 		goto fail;
 	if (append_pair(&b, "end", "") < 0)
 		goto fail;
@@ -111,14 +111,14 @@ static int decode_pair(struct init_config *config, struct counts *n, const char 
 		return add_to_list(&config->volumes, &n->volumes, value);
 	if (strcmp(key, "root") == 0)
 		config->root = (char *)value;
+	else if (strcmp(key, "tty") == 0)
+		config->tty = (char *)value;
 	else if (strcmp(key, "hostname") == 0)
 		config->hostname = (char *)value;
 	else if (strcmp(key, "dir") == 0)
 		config->dir = (char *)value;
 	else if (strcmp(key, "pid") == 0)
 		config->pid = (char *)value;
-	else if (strcmp(key, "tty") == 0)
-		config->tty = (char *)value;
 	else
 		return -1;
 	return 0;

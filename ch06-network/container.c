@@ -29,7 +29,6 @@ struct child_args {
 	int log_fd;       /* -d: the log's pty, for stdout and stderr; else -1 */
 	int exe_fd;       /* the sealed copy of mydocker that init runs from */
 	const struct stdio *io; /* its fds 0-2 (stdio.c) */
-	bool tty;
 	int exec_fd;      /* write end of the exec pipe: init's fd 4 */
 	int parent;       /* a pidfd of mydocker, or -1 */
 };
@@ -57,10 +56,7 @@ static int child_main(void *arg)
 		_exit(EXIT_MYDOCKER);
 	stdio_attach(child->io); /* first: its pipes' fds may be 3 */
 	pass_fd_as(child->pipe_fd, INIT_PIPE_FD);
-	if (child->tty)
-		console_take();
-	else
-		leave_our_process_group();
+	leave_our_process_group();
 	if (child->log_fd >= 0)
 		output_to_log(child->log_fd);
 	pass_fd_as(child->exec_fd, INIT_EXEC_FD);
@@ -93,11 +89,10 @@ static int make_pipes(int pipe_fds[2], int exec_fds[2])
 
 /* The book's NewParentProcess + Start: returns the child's pid and the
  * pipe to send the command on, or -1. */
-static pid_t start_child(const struct run_options *opts, int *pipe_fd, int log_fd, const struct stdio *io,
+static pid_t start_child(int *pipe_fd, int log_fd, const struct stdio *io,
 			 int *exec_fd)
 {
-	struct child_args child = { .io = io, .tty = opts->tty,
-				    .log_fd = log_fd };
+	struct child_args child = { .io = io, .log_fd = log_fd };
 	int pipe_fds[2], exec_fds[2];
 	pid_t pid = -1;
 
@@ -211,7 +206,8 @@ struct container {
 static int send_command(struct container *c)
 {
 	struct init_config config = { .argv = c->opts->command, .root = (char *)c->ws.merged,
-				      .hostname = (char *)c->ws.id, .env = c->env, .volumes = c->volumes };
+				      .hostname = (char *)c->ws.id, .env = c->env, .volumes = c->volumes,
+				      .tty = c->opts->tty ? "1" : NULL };
 
 	network_init_keys(&c->net, &config);
 	if (send_init_config(c->pipe_fd, &config) < 0) {
@@ -236,7 +232,7 @@ static int make_environment(struct container *c)
 static int open_stdio(struct container *c)
 {
 	if (!c->opts->detach && stdio_open(&c->io, c->opts->tty, c->opts->interactive) < 0) {
-		error_errno("open the container's %s", c->opts->tty ? "pseudo-terminal" : "pipes");
+		error_errno("open the container's %s", c->opts->tty ? "socket for its pty" : "pipes");
 		return -1;
 	}
 	return 0;
@@ -289,7 +285,7 @@ static void tear_down(struct container *c)
  * if it never ran (its exit status in c->code). */
 static int start(struct container *c)
 {
-	c->pid = start_child(c->opts, &c->pipe_fd, c->log.slave, &c->io, &c->exec_fd);
+	c->pid = start_child(&c->pipe_fd, c->log.slave, &c->io, &c->exec_fd);
 	log_handed_over(&c->log);
 	if (c->pid < 0)
 		return -1;
@@ -303,7 +299,7 @@ static int start(struct container *c)
 			c->code = 128 + signal_before_start();
 		return -1;
 	}
-	if (send_command(c) < 0) {
+	if (send_command(c) < 0 || stdio_connect(&c->io) < 0) {
 		close(c->exec_fd);
 		wait_for_exit(c->pid); /* init got end-of-file or died: it runs nothing */
 		return -1;

@@ -3,14 +3,18 @@
  * A process whose controlling terminal is the caller's could push input
  * into the caller's shell (ioctl TIOCSTI, ioctl_tty(2)), take its
  * foreground, or read what the caller types after the container is gone.
- * So the container's stdin, stdout and stderr are the pty's slave, its
- * controlling terminal; mydocker copies between its own stdin and stdout
- * and the pty's master, with its own terminal in raw mode meanwhile (the
- * pty does the line editing and turns Ctrl-C into SIGINT, inside). */
+ * init makes the pty in the container's own devpts, so `tty` names it
+ * there, and sends the master to mydocker over a unix socket (runc's
+ * --console-socket does the same); the slave is the container's stdin,
+ * stdout and stderr and its controlling terminal. mydocker copies between
+ * its own stdin and stdout and the master, with its own terminal in raw
+ * mode meanwhile (the pty does the line editing and turns Ctrl-C into
+ * SIGINT, inside). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -19,55 +23,47 @@
 #include "common.h"
 #include "mydocker.h"
 
-/* A new pty, both ends close-on-exec, the slave the size of our terminal:
- * 0, or -1 with errno. */
-int console_open(int *master, int *slave)
+/* In init, inside the container, its socket to mydocker on fd 0: a new pty
+ * of the container's devpts, the master sent to mydocker, the slave our
+ * fds 0-2. /dev/pts/ptmx, not /dev/ptmx: the container may have replaced
+ * that link, not the devpts mount. TIOCGPTPEER opens the slave from the
+ * master, with no path to look up (ioctl_tty(2)). mydocker sizes the pty
+ * before it says go: the command starts at the size of our terminal. */
+void console_make(void)
 {
-	struct winsize size;
+	int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), slave = -1;
+	char go;
 
-	*slave = -1;
-	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*master < 0 || grantpt(*master) < 0 || unlockpt(*master) < 0 ||
-	    (*slave = ioctl(*master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-		int saved_errno = errno;
-		if (*master >= 0)
-			close(*master);
-		*master = -1;
-		errno = saved_errno;
-		return -1;
-	}
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
-		ioctl(*master, TIOCSWINSZ, &size);
-	return 0;
+	if (master < 0 || unlockpt(master) < 0 ||
+	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+		die_errno(EXIT_MYDOCKER, "open a pseudo-terminal in the container's /dev/pts");
+	if (send_fd(STDIN_FILENO, master) < 0 || read(STDIN_FILENO, &go, 1) != 1)
+		die_errno(EXIT_MYDOCKER, "hand the pseudo-terminal to mydocker");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			die_errno(EXIT_MYDOCKER, "make the pseudo-terminal fd %d", fd);
+	close(slave);
+	close(master);
 }
 
-/* In the process that becomes the container's: a session of its own, with
- * the slave on fd 0 as its controlling terminal (TIOCSCTTY, ioctl_tty(2)). */
+/* In the process that becomes the container's, the leader of a session of
+ * its own: the slave on fd 0 becomes its controlling terminal (TIOCSCTTY,
+ * ioctl_tty(2)). */
 void console_take(void)
 {
-	if (setsid() < 0 || ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
+	if (ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0)
 		die_errno(EXIT_MYDOCKER, "make the pseudo-terminal the container's own");
 }
 
-static struct termios saved;
-static bool raw;
+/* The pty's size follows our terminal's: at the start, and on SIGWINCH,
+ * which the kernel sends us when our terminal is resized; the pty then
+ * sends it on to the container's foreground (ioctl_tty(2), TIOCSWINSZ). */
+static volatile sig_atomic_t resized = 1;
 
-static void restore_terminal(void)
+static void note_resize(int sig)
 {
-	if (raw)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	raw = false;
-}
-
-static void make_terminal_raw(void)
-{
-	struct termios t;
-
-	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved) < 0)
-		return;
-	t = saved;
-	cfmakeraw(&t);
-	raw = tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+	(void)sig;
+	resized = 1;
 }
 
 /* Our stdin has ended: the container's terminal says so as a terminal
@@ -91,8 +87,13 @@ void console_relay(int master, bool interactive, int pidfd)
 				 { .fd = interactive ? STDIN_FILENO : -1, .events = POLLIN },
 				 { .fd = pidfd, .events = POLLIN } };
 
-	make_terminal_raw();
+	signal(SIGWINCH, note_resize); /* poll(2) returns EINTR, signal(7) */
+	terminal_make_raw(STDIN_FILENO);
 	for (;;) {
+		if (resized) {
+			resized = 0;
+			terminal_copy_size(STDIN_FILENO, master);
+		}
 		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -109,6 +110,6 @@ void console_relay(int master, bool interactive, int pidfd)
 			break;
 		}
 	}
-	restore_terminal();
+	terminal_restore();
 	close(master);
 }

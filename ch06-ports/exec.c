@@ -239,7 +239,7 @@ static int start_exec_init(const struct exec_options *opts, char **env, int pidf
 		exec_child(pipe_fds[0], pidfd, exe_fd, &io);
 	close(pipe_fds[0]);
 	forward_signals_to(child);
-	if (send_exec_command(pipe_fds[1], opts, env, pid) < 0) {
+	if (send_exec_command(pipe_fds[1], opts, env, pid) < 0 || stdio_connect(&io) < 0) {
 		wait_for_exit(child);
 		goto out;
 	}
@@ -314,6 +314,8 @@ int join_container(void)
 	if (enter_namespaces(EXEC_PIDFD, (pid_t)atoi(config.pid)) < 0)
 		return EXIT_MYDOCKER;
 	close(EXEC_PIDFD);
+	if (config.tty)
+		console_make(); /* in the container's devpts, which we see now */
 	pid = fork();
 	if (pid < 0) {
 		/* ENOMEM: the PID namespace's init has exited (pid_namespaces(7)) */
@@ -321,10 +323,9 @@ int join_container(void)
 		return EXIT_MYDOCKER;
 	}
 	if (pid == 0) {
+		leave_our_process_group();
 		if (config.tty)
 			console_take();
-		else
-			leave_our_process_group();
 		become_command(&config);
 		_exit(EXIT_MYDOCKER); /* not reached: become_command() execs or dies */
 	}

@@ -63,6 +63,22 @@ int mkdir_p(const char *path, mode_t mode);
  * close() lets go, or -1. */
 int lock_file(const char *path);
 int remove_tree(const char *path);
+/* A copy that never waits for a slow reader: copy_buffered() reads from
+ * only once what it read before has all been written to `to`, which is
+ * non-blocking; so the caller polls `to` for POLLOUT while b->len > 0,
+ * else `from` for POLLIN. -1 once `from` has ended or `to` has failed. */
+struct copy_buffer {
+	char data[4096];
+	size_t len;
+};
+int copy_buffered(struct copy_buffer *b, int from, int to);
+/* terminal.c: our terminal in raw mode while we relay; its size. */
+void terminal_make_raw(int fd);
+void terminal_restore(void);
+void terminal_copy_size(int from, int to);
+/* fd_passing.c: an fd over a unix socket (SCM_RIGHTS): 0 or the fd, or -1. */
+int send_fd(int socket, int fd);
+int receive_fd(int socket);
 /* Paths are built with these, never cut short: 0, or -1 with ENAMETOOLONG
  * when the path does not fit in out. */
 int path_join(char *out, size_t size, const char *dir, const char *name);

@@ -131,6 +131,26 @@ void copy_what_is_ready(int from, int to)
 		;
 }
 
+int copy_buffered(struct copy_buffer *b, int from, int to)
+{
+	ssize_t n;
+
+	if (b->len == 0) {
+		n = read(from, b->data, sizeof b->data);
+		if (n < 0 && errno == EINTR)
+			return 0;
+		if (n <= 0)
+			return -1;
+		b->len = (size_t)n;
+	}
+	n = write(to, b->data, b->len);
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -1;
+	memmove(b->data, b->data + n, b->len - (size_t)n);
+	b->len -= (size_t)n;
+	return 0;
+}
+
 /* Writes text into an existing file, as one write(2) where it fits: the
  * kernel parses a cgroup or /proc file's value per write call. Does not
  * create the file: a missing cgroup file means a missing controller. */

@@ -190,14 +190,15 @@ test_mount_is_refused_inside() {
 # never its controlling terminal (with it, a process could push input into
 # the caller's shell, TIOCSTI in ioctl_tty(2), or take its foreground).
 # What the caller types still comes through, ^C too.
-# hint: console.c: posix_openpt(3), the slave as the child's fds 0-2 and, after setsid(2), its controlling terminal (TIOCSCTTY); mydocker relays between its stdin/stdout and the master, its own terminal raw.
+# hint: console.c: init makes a pty (pty(7)), the slave its fds 0-2 and, in its own session (setsid(2)), its controlling terminal (TIOCSCTTY); mydocker relays between its stdin/stdout and the master, its own terminal raw.
 test_t_gives_the_container_a_pty_not_the_caller_s_terminal() {
 	local caller inside
 	mkfifo "$T/keys"
-	# (field 7 of /proc/PID/stat: the controlling terminal's device; proc(5))
+	# (the filesystem and the device number of fd 0: ptys of two devpts
+	# instances may have the same number, 136:0, not the same filesystem)
 	cat >"$T/session" <<SESSION
-echo caller-tty=\$(cut -d' ' -f7 /proc/\$\$/stat)
-exec '$MYDOCKER' run -it ${IMAGE[*]} /bin/sh -c 'echo container-tty=\$(cut -d" " -f7 /proc/self/stat); exec $PROBE trap'
+echo caller-tty=\$(stat -L -c %d:%t:%T /proc/\$\$/fd/0)
+exec '$MYDOCKER' run -it ${IMAGE[*]} /bin/sh -c 'echo container-tty=\$(stat -L -c %d:%t:%T /proc/self/fd/0); exec $PROBE trap'
 SESSION
 	LAST_CMD="script -qec 'mydocker run -it test /bin/sh -c ...' /dev/null"
 	script -qec "sh $T/session" /dev/null <"$T/keys" >"$T/bg.stdout" 2>"$T/bg.stderr" &
@@ -210,14 +211,35 @@ SESSION
 	expect_status 102
 	caller=$(tr -d '\r' <"$T/stdout" | sed -n 's/^caller-tty=//p')
 	inside=$(tr -d '\r' <"$T/stdout" | sed -n 's/^container-tty=//p')
-	[ -n "$caller" ] && [ "$caller" != 0 ] || fail "the caller has no terminal: $(cat "$T/stdout")"
-	[ -n "$inside" ] && [ "$inside" != 0 ] || fail "the container has no terminal: $(cat "$T/stdout")"
+	[ -n "$caller" ] || fail "the caller has no terminal: $(cat "$T/stdout")"
+	[ -n "$inside" ] || fail "the container has no terminal: $(cat "$T/stdout")"
 	[ "$inside" != "$caller" ] || fail "the container's terminal is the caller's ($caller)"
 	# the end of our stdin reaches the container as its terminal's end of file
 	printf 'typed\n' >"$T/input"
 	STDIN=$T/input container -it "${IMAGE[@]}" /bin/cat
 	expect_status 0
 	grep -q '^typed' "$T/stdout" || fail "cat on the container's terminal did not get what was typed"
+}
+
+# The pty is the container's own, in its own devpts: `tty` names it as
+# /dev/pts/0, not a host device the container cannot see, and its size
+# follows the caller's terminal, at the start and on every resize
+# (SIGWINCH), as `stty size` inside shows.
+# hint: console.c: init opens /dev/pts/ptmx after mounting devpts and sends the master to mydocker over a unix socket (SCM_RIGHTS, cmsg(3)); mydocker copies its terminal's size to the master (TIOCGWINSZ, TIOCSWINSZ) at the start and on SIGWINCH.
+test_t_s_pty_is_the_container_s_own_and_follows_the_caller_s_size() {
+	local got
+	cat >"$T/session" <<SESSION
+stty rows 33 cols 77
+(while ! grep -q ready '$T/bg.stdout'; do sleep 0.05; done; stty rows 44 cols 88 </dev/tty) &
+exec '$MYDOCKER' run -it ${IMAGE[*]} /bin/sh -c 'tty; stty size; echo ready; i=0; while [ "\$(stty size)" != "44 88" ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i+1)); done; stty size'
+SESSION
+	LAST_CMD="script -qfec 'mydocker run -it test /bin/sh -c \"tty; stty size; ...\"' /dev/null"
+	script -qfec "sh $T/session" /dev/null </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	bg=$!
+	wait_bg
+	expect_status 0
+	got=$(tr -d '\r\000' <"$T/stdout" | sed 's/^\^@//' | tr '\n' ' ' | sed 's/ $//')
+	expect_eq "tty, stty size, and stty size after the caller's terminal was resized" "/dev/pts/0 33 77 ready 44 88" "$got"
 }
 
 # Without -t the container never holds the caller's terminal either:

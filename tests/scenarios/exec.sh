@@ -124,7 +124,7 @@ test_exec_i_passes_stdin() {
 	stop_sleeper
 }
 
-# hint: With -t, the command gets a pty of its own, as with run -it (console.c): the session leader with the pty as its controlling terminal, so ^C typed on the caller's terminal reaches it through the relay.
+# hint: With -t, the command gets a pty of its own, made by exec-init in the container's devpts once it has joined the mount namespace, as with run -it (console.c): the session leader with the pty as its controlling terminal, so ^C typed on the caller's terminal reaches it through the relay.
 test_exec_t_takes_the_terminal_and_ctrl_c_comes_through_it() {
 	start_sleeper
 	# script(1) gives exec a pseudo-terminal; what we write to script's
@@ -133,7 +133,7 @@ test_exec_t_takes_the_terminal_and_ctrl_c_comes_through_it() {
 	LAST_CMD="script -qec 'mydocker exec -it s1 sh -c ...' /dev/null"
 	# (fields 5 and 8 of /proc/PID/stat: the process group, and the
 	# terminal's foreground process group; proc(5))
-	script -qec "'$MYDOCKER' exec -it s1 /bin/sh -c 'set -- \$(cat /proc/\$\$/stat); [ -t 0 ] && [ -t 1 ] && [ \$5 = \$8 ] && echo in-the-foreground-of-a-terminal; exec $PROBE trap'" /dev/null \
+	script -qec "'$MYDOCKER' exec -it s1 /bin/sh -c 'set -- \$(cat /proc/\$\$/stat); [ -t 0 ] && [ -t 1 ] && [ \$5 = \$8 ] && echo in-the-foreground-of-a-terminal; tty; exec $PROBE trap'" /dev/null \
 		<"$T/keys" >"$T/bg.stdout" 2>"$T/bg.stderr" &
 	bg=$!
 	exec 8>"$T/keys"
@@ -144,6 +144,9 @@ test_exec_t_takes_the_terminal_and_ctrl_c_comes_through_it() {
 	expect_status 102
 	grep -q in-the-foreground-of-a-terminal "$T/stdout" ||
 		fail "the command was not in the foreground of a terminal: $(cat "$T/stdout")"
+	# (the container's own devpts: `tty` finds the pty's name there)
+	grep -q '^/dev/pts/[0-9]' "$T/stdout" ||
+		fail "tty does not name a pty of the container's /dev/pts: $(cat "$T/stdout")"
 	stop_sleeper
 }
 

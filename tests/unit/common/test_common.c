@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/close_range.h>
@@ -276,6 +277,63 @@ static void test_lock_file_holds_until_close(void **state)
 	assert_int_equal(lock_file("/nonexistent-dir/lock"), -1);
 }
 
+/* An fd sent over a unix socket arrives as the same open file, close-on-
+ * exec; a sender that closes without sending is ECONNRESET. */
+static void test_fd_travels_over_a_socket(void **state)
+{
+	int sv[2], p[2], got;
+	char c = 0;
+	(void)state;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(send_fd(sv[1], p[1]), 0);
+	got = receive_fd(sv[0]);
+	assert_true(got >= 0);
+	assert_int_equal(fcntl(got, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	assert_int_equal(write(got, "x", 1), 1);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	assert_int_equal(c, 'x');
+	close(sv[1]);
+	errno = 0;
+	assert_int_equal(receive_fd(sv[0]), -1);
+	assert_int_equal(errno, ECONNRESET);
+	close(got);
+	close(sv[0]);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* copy_buffered() never blocks on a full pipe: it keeps what did not fit
+ * and reads nothing more until that has gone; -1 at the end of input. */
+static void test_copy_buffered_waits_for_a_slow_reader(void **state)
+{
+	struct copy_buffer b = { .len = 0 };
+	int in[2], out[2], size;
+	static char chunk[4096], sink[1 << 20];
+	(void)state;
+
+	assert_int_equal(pipe(in), 0);
+	assert_int_equal(pipe2(out, O_NONBLOCK), 0);
+	size = fcntl(out[1], F_GETPIPE_SZ);
+	memset(chunk, 'a', sizeof chunk);
+	for (int i = 0; i < size / (int)sizeof chunk + 2; i++) {
+		assert_int_equal(write(in[1], chunk, sizeof chunk), (ssize_t)sizeof chunk);
+		assert_int_equal(copy_buffered(&b, in[0], out[1]), 0);
+	}
+	assert_true(b.len > 0); /* the pipe is full: the rest waits */
+	assert_int_equal(read(out[0], sink, sizeof sink), size);
+	assert_int_equal(copy_buffered(&b, in[0], out[1]), 0);
+	assert_int_equal(b.len, 0);
+	close(in[1]);
+	while (b.len == 0 && copy_buffered(&b, in[0], out[1]) == 0)
+		;
+	assert_int_equal(copy_buffered(&b, in[0], out[1]), -1);
+	close(in[0]);
+	close(out[0]);
+	close(out[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_parse_flags),
 		cmocka_unit_test(test_run_quietly_leaks_no_fd),
 		cmocka_unit_test(test_lock_file_holds_until_close),
+		cmocka_unit_test(test_fd_travels_over_a_socket),
+		cmocka_unit_test(test_copy_buffered_waits_for_a_slow_reader),
 	};
 	return cmocka_run_group_tests_name("common", tests, make_temp_dir, remove_temp_dir);
 }
