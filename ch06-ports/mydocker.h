@@ -341,6 +341,7 @@ struct connection {
 };
 int network_command(int argc, char **argv);
 int network_read(const char *name, struct network *n);
+char **network_names(void);
 int network_connect(struct connection *c, const struct run_options *opts, const char *id);
 int network_plug(struct connection *c, pid_t pid);
 void network_init_keys(struct connection *c, struct init_config *config);
@@ -353,6 +354,7 @@ void prune_links(void);
 /* nat.c: port mapping and outbound NAT, in nftables' table ip mydocker. */
 int parse_port(const char *text, struct port *p, char *error, size_t size);
 int nat_add_network(const char *name, const char *subnet);
+bool nat_table_exists(void);
 int nat_remove_network(const char *name, const struct subnet *subnet);
 int nat_add_ports(const char *id, const char *address, const struct port *ports, int n);
 int nat_remove_ports(const char *id);

@@ -26,11 +26,9 @@
  * found by their comment and deleted by their handle. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <nftables/libnftables.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,78 +82,6 @@ int parse_port(const char *text, struct port *p, char *error, size_t size)
 	return 0;
 }
 
-/* libnftables, loaded when a command needs it (dlopen(3)), not linked:
- * it brings seven more libraries (libnftnl, libjansson, libgmp, libxtables,
- * ...), and mydocker is executed twice per container start (the command,
- * then init) for which loading them would cost about 1.5 ms (make bench). */
-static struct {
-	struct nft_ctx *(*ctx_new)(uint32_t flags);
-	void (*ctx_free)(struct nft_ctx *ctx);
-	int (*buffer_output)(struct nft_ctx *ctx);
-	int (*buffer_error)(struct nft_ctx *ctx);
-	void (*output_set_flags)(struct nft_ctx *ctx, unsigned int flags);
-	int (*run_cmd)(struct nft_ctx *ctx, const char *buf);
-	const char *(*output_buffer)(struct nft_ctx *ctx);
-	const char *(*error_buffer)(struct nft_ctx *ctx);
-} lib;
-
-static int load_libnftables(char *error, size_t size)
-{
-	void *handle;
-
-	if (lib.ctx_new)
-		return 0;
-	handle = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
-		snprintf(error, size, "cannot load libnftables: %s (apt-get install libnftables1)", dlerror());
-		return -1;
-	}
-	lib.ctx_free = (void (*)(struct nft_ctx *))dlsym(handle, "nft_ctx_free");
-	lib.buffer_output = (int (*)(struct nft_ctx *))dlsym(handle, "nft_ctx_buffer_output");
-	lib.buffer_error = (int (*)(struct nft_ctx *))dlsym(handle, "nft_ctx_buffer_error");
-	lib.output_set_flags = (void (*)(struct nft_ctx *, unsigned int))dlsym(handle, "nft_ctx_output_set_flags");
-	lib.run_cmd = (int (*)(struct nft_ctx *, const char *))dlsym(handle, "nft_run_cmd_from_buffer");
-	lib.output_buffer = (const char *(*)(struct nft_ctx *))dlsym(handle, "nft_ctx_get_output_buffer");
-	lib.error_buffer = (const char *(*)(struct nft_ctx *))dlsym(handle, "nft_ctx_get_error_buffer");
-	lib.ctx_new = (struct nft_ctx *(*)(uint32_t))dlsym(handle, "nft_ctx_new");
-	if (!lib.ctx_free || !lib.buffer_output || !lib.buffer_error || !lib.output_set_flags || !lib.run_cmd ||
-	    !lib.output_buffer || !lib.error_buffer || !lib.ctx_new) {
-		snprintf(error, size, "libnftables.so.1 lacks a function mydocker needs");
-		lib.ctx_new = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* Runs one nft command; with out, what a listing prints, with the rules'
- * handles, into *out (malloc'd). 0, or -1 with nft's own message in error. */
-static int nft(const char *command, char **out, char *error, size_t size)
-{
-	struct nft_ctx *ctx;
-	int ret = -1;
-
-	if (load_libnftables(error, size) < 0)
-		return -1;
-	if (!(ctx = lib.ctx_new(NFT_CTX_DEFAULT))) {
-		snprintf(error, size, "nftables: %s", strerror(ENOMEM));
-		return -1;
-	}
-	lib.buffer_output(ctx);
-	lib.buffer_error(ctx);
-	if (out)
-		lib.output_set_flags(ctx, NFT_CTX_OUTPUT_HANDLE);
-	if (lib.run_cmd(ctx, command) == 0) {
-		ret = 0;
-		if (out && !(*out = strdup(lib.output_buffer(ctx))))
-			ret = -1;
-	} else {
-		const char *why = lib.error_buffer(ctx);
-		snprintf(error, size, "%.*s", (int)strcspn(why, "\n"), why);
-	}
-	lib.ctx_free(ctx);
-	return ret;
-}
-
 /* nft with a command made like printf's, said on failure. */
 static int nft_command(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int nft_command(const char *fmt, ...)
@@ -166,7 +92,7 @@ static int nft_command(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(command, sizeof command, fmt, ap);
 	va_end(ap);
-	if (nft(command, NULL, error, sizeof error) == 0)
+	if (nft_run(command, NULL, error, sizeof error) == 0)
 		return 0;
 	error_msg("nftables: %s: %s", command, error);
 	return -1;
@@ -219,7 +145,7 @@ static int list_rules(struct nat_rule **rules, size_t *n)
 
 	*rules = NULL;
 	*n = 0;
-	if (nft("list table " TABLE, &text, error, sizeof error) < 0) {
+	if (nft_run("list table " TABLE, &text, error, sizeof error) < 0) {
 		errno = strstr(error, "No such file or directory") ? ENOENT : EIO;
 		return -1;
 	}
@@ -354,7 +280,7 @@ static void forget_bridge(const char *name)
 	char command[128], error[512];
 
 	snprintf(command, sizeof command, "delete element " TABLE " bridges { \"%s\" }", name);
-	nft(command, NULL, error, sizeof error);
+	nft_run(command, NULL, error, sizeof error);
 }
 
 /* A network's rules, and the port rules into its subnet that a killed
@@ -524,18 +450,30 @@ void prune_ports(void)
 	free(rules);
 }
 
-/* mydocker check: can mydocker make its table? (It is removed at once.) */
+bool nat_table_exists(void)
+{
+	char error[512];
+
+	return nft_run("list table " TABLE, NULL, error, sizeof error) == 0;
+}
+
+/* mydocker check: can mydocker make its table? (It is removed at once.)
+ * Is it there while networks exist? */
 void check_nat(void)
 {
-	char error[512] = "";
-	bool existed = nft("list table " TABLE, NULL, error, sizeof error) == 0;
-	bool ok = existed || (nft("add table " TABLE, NULL, error, sizeof error) == 0 &&
-			      nft("delete table " TABLE, NULL, error, sizeof error) == 0);
-
+	char error[512] = "", **networks = network_names();
+	bool existed = nat_table_exists(), lost = !existed && networks && networks[0];
+	bool ok = existed || (nft_run("add table " TABLE, NULL, error, sizeof error) == 0 &&
+			      nft_run("delete table " TABLE, NULL, error, sizeof error) == 0);
 	char forward[4] = "";
 
+	strings_free(networks);
 	check_report("nftables", ok, ok ? "table ip mydocker can be made" : error,
 		     "a kernel with nf_tables and nft_nat (modprobe nf_tables nft_chain_nat)");
+	check_report("network rules", !lost, lost ? "table ip mydocker is gone (nft flush ruleset?): "
+		     "the networks have no isolation or masquerade" :
+		     existed ? "table ip mydocker is in place" : "no network needs any",
+		     "the next run --net puts them back");
 	/* not a failure: network create turns it on */
 	read_file("/proc/sys/net/ipv4/ip_forward", forward, sizeof forward);
 	check_report("ip_forward", true, forward[0] == '1' ? "on" : "off: network create turns it on", "");

@@ -105,7 +105,7 @@ static int network_write(const struct network *n)
 
 /* The names of every network, a list for strings_free(); NULL if none can
  * be read. */
-static char **network_names(void)
+char **network_names(void)
 {
 	char dir[PATH_MAX], **names = strings_copy(NULL);
 	struct dirent *e;
@@ -453,6 +453,36 @@ int network_command(int argc, char **argv)
 
 /* --- a container on a network --------------------------------------- */
 
+/* `nft flush ruleset`, or a firewall that reloads its own rules, takes
+ * table ip mydocker away with the rest, and every network its isolation
+ * and masquerade: the next container on a network puts them all back
+ * (mydocker check says they are gone). Under the networks' lock, so that
+ * two starts do not both put them back. */
+static int restore_network_rules(void)
+{
+	char **names, subnet[32];
+	struct network n;
+	int lock = networks_lock(), ret = 0;
+
+	if (lock < 0)
+		return -1;
+	names = nat_table_exists() ? NULL : network_names();
+	for (char **name = names; name && *name; name++) {
+		if (network_read(*name, &n) < 0) {
+			ret = -1;
+			continue;
+		}
+		subnet_format(&n.subnet, subnet, sizeof subnet);
+		if (nat_add_network(n.name, subnet) < 0)
+			ret = -1;
+		else
+			debug("table ip mydocker was gone: put back the rules of network %s", n.name);
+	}
+	strings_free(names);
+	close(lock);
+	return ret;
+}
+
 /* The book's Connect, before the container exists: its address in the
  * network --net names; without --net, nothing. */
 int network_connect(struct connection *c, const struct run_options *opts, const char *id)
@@ -460,7 +490,7 @@ int network_connect(struct connection *c, const struct run_options *opts, const 
 	memset(c, 0, sizeof *c);
 	if (!opts->network)
 		return 0;
-	if (network_read(opts->network, &c->network) < 0 ||
+	if (restore_network_rules() < 0 || network_read(opts->network, &c->network) < 0 ||
 	    ipam_allocate(opts->network, &c->network.subnet, id, opts->ip, &c->address) < 0)
 		return -1;
 	snprintf(c->id, sizeof c->id, "%s", id);

@@ -72,6 +72,9 @@ struct copy_buffer {
 	size_t len;
 };
 int copy_buffered(struct copy_buffer *b, int from, int to);
+/* nftables.c: one nft command, `out` (if not NULL) what it prints, with
+ * the rules' handles (malloc'd): 0, or -1 with nft's own message in error. */
+int nft_run(const char *command, char **out, char *error, size_t size);
 /* terminal.c: our terminal in raw mode while we relay; its size. */
 void terminal_make_raw(int fd);
 void terminal_restore(void);

@@ -275,6 +275,37 @@ test_network_rm_leaves_the_rules_of_a_network_whose_name_it_begins() {
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
 }
 
+# A ruleset flushed under mydocker (`nft flush ruleset`, a firewall that
+# reloads its own) takes every network's isolation and masquerade with
+# it: check says so, and the next run --net puts the rules of every
+# network back. (The test deletes mydocker's table alone: the host's own
+# rules stay.)
+# part: 1
+# hint: restore_network_rules(): under the networks' lock, when table ip mydocker is gone, nat_add_network() for every network; check_nat() says it is gone while networks exist.
+test_network_rules_lost_to_a_flush_come_back_with_the_next_run() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) before=$(nft list ruleset) rules after
+	mydocker network create --subnet 198.18.1.0/24 mdtn
+	expect_status 0
+	mydocker network create --subnet 198.18.2.0/24 mdtn0
+	expect_status 0
+	rules=$(nft list table ip mydocker | grep -c 'comment "net mdtn0*"')
+	[ "$rules" -gt 0 ] || fail "network create made no rule"
+	nft delete table ip mydocker
+	mydocker check
+	[ "$status" = 1 ] || fail "check found nothing wrong without table ip mydocker (exit $status)"
+	expect_stdout_has "FAIL  network rules: table ip mydocker is gone"
+	mydocker run --rm --net mdtn "${IMAGE[@]}" true
+	expect_status 0
+	after=$(nft list table ip mydocker 2>/dev/null | grep -c 'comment "net mdtn0*"')
+	expect_eq "both networks' rules after a run on one" "$rules" "$after"
+	mydocker check
+	expect_status 0
+	mydocker network rm mdtn mdtn0
+	expect_status 0
+	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
 # part: 2
 # hint: prune_ports(): rules whose comment names a container nobody looks after.
 test_prune_removes_the_rules_of_a_killed_container() {
