@@ -75,5 +75,4 @@ grade: $(TEST_HELPERS) $(COMMON_LIB)
 	@tools/grade $(STAGE) $(LABS)
 
 lab-reset:
-	@test -f lab/.stage || { echo "no lab to reset: make lab STAGE=STAGE" >&2; exit 2; }
-	@stage=$$(cat lab/.stage) && rm -rf lab && tools/lab-create $$stage
+	@tools/lab-reset
