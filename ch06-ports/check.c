@@ -94,6 +94,7 @@ int check_command(int argc, char **argv)
 	check_detach();
 	check_network();
 	check_nat();
+	check_network_rules();
 	check_exec();
 	return check_summary();
 }

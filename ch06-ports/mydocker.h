@@ -341,7 +341,6 @@ struct connection {
 };
 int network_command(int argc, char **argv);
 int network_read(const char *name, struct network *n);
-char **network_names(void);
 int network_connect(struct connection *c, const struct run_options *opts, const char *id);
 int network_plug(struct connection *c, pid_t pid);
 void network_init_keys(struct connection *c, struct init_config *config);
@@ -349,6 +348,7 @@ void network_record(const struct connection *c, struct record *r);
 void network_disconnect(struct connection *c);
 void configure_network(const struct init_config *config);
 void check_network(void);
+void check_network_rules(void);
 void prune_links(void);
 
 /* nat.c: port mapping and outbound NAT, in nftables' table ip mydocker. */

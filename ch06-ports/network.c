@@ -105,7 +105,7 @@ static int network_write(const struct network *n)
 
 /* The names of every network, a list for strings_free(); NULL if none can
  * be read. */
-char **network_names(void)
+static char **network_names(void)
 {
 	char dir[PATH_MAX], **names = strings_copy(NULL);
 	struct dirent *e;
@@ -481,6 +481,18 @@ static int restore_network_rules(void)
 	strings_free(names);
 	close(lock);
 	return ret;
+}
+
+/* mydocker check: while networks exist, their table must be there. */
+void check_network_rules(void)
+{
+	char **names = network_names();
+	bool lost = names && names[0] && !nat_table_exists();
+
+	check_report("network rules", !lost, lost ? "table ip mydocker is gone (nft flush ruleset?): "
+		     "the networks have no isolation or masquerade" : "in place for every network",
+		     "the next run --net puts them back");
+	strings_free(names);
 }
 
 /* The book's Connect, before the container exists: its address in the
