@@ -320,6 +320,7 @@ int link_add_bridge(const char *name);
 int link_add_veth(const char *name, const char *peer, pid_t pid);
 int link_set_up(const char *name);
 int link_set_master(const char *name, const char *bridge);
+bool nft_table_exists(const char *name);
 int link_delete(const char *name);
 int address_add(const char *name, struct in_addr addr, int prefix);
 int route_add_default(struct in_addr gateway);

@@ -452,9 +452,7 @@ void prune_ports(void)
 
 bool nat_table_exists(void)
 {
-	char error[512];
-
-	return nft_run("list table " TABLE, NULL, error, sizeof error) == 0;
+	return nft_table_exists("mydocker");
 }
 
 /* mydocker check: can mydocker make its table? (It is removed at once.) */

@@ -15,6 +15,9 @@
 #include <libmnl/libmnl.h>
 #include <net/if.h> /* before the linux/ headers: if_nametoindex(3), IFF_UP */
 #include <linux/if_link.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <stdio.h>
@@ -24,11 +27,12 @@
 #include "common.h"
 #include "mydocker.h"
 
-/* Sends the request in buf and reads the kernel's answer: 0, or -1 with
- * the errno the kernel answered (EEXIST, ENODEV, EPERM, ...). */
-static int netlink_request(struct nlmsghdr *nlh)
+/* Sends the request in buf on a netlink bus (NETLINK_ROUTE, or
+ * NETLINK_NETFILTER for nftables) and reads the kernel's answer: 0, or -1
+ * with the errno the kernel answered (EEXIST, ENODEV, EPERM, ...). */
+static int netlink_talk(int bus, struct nlmsghdr *nlh)
 {
-	struct mnl_socket *sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	struct mnl_socket *sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	int ret = -1, saved_errno;
 
 	if (!sock)
@@ -48,6 +52,11 @@ static int netlink_request(struct nlmsghdr *nlh)
 	mnl_socket_close(sock);
 	errno = saved_errno;
 	return ret;
+}
+
+static int netlink_request(struct nlmsghdr *nlh)
+{
+	return netlink_talk(NETLINK_ROUTE, nlh);
 }
 
 /* A new message in buf (zeroed): its header, and the fixed header of the
@@ -206,4 +215,20 @@ int route_add_default(struct in_addr gateway)
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, sizeof gateway, &gateway);
 	return netlink_request(nlh);
+}
+
+/* Does nftables have table ip NAME? One NFT_MSG_GETTABLE, as `nft list
+ * table` begins with: libnftables would load, and read the whole ruleset
+ * first, some milliseconds on every run --net (make bench). */
+bool nft_table_exists(const char *name)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_message(buf, sizeof buf, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, 0,
+					   sizeof(struct nfgenmsg));
+	struct nfgenmsg *family = mnl_nlmsg_get_payload(nlh);
+
+	family->nfgen_family = NFPROTO_IPV4;
+	family->version = NFNETLINK_V0;
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, name);
+	return netlink_talk(NETLINK_NETFILTER, nlh) == 0;
 }
