@@ -200,11 +200,15 @@ static int enter_namespaces(int pidfd, pid_t pid)
 
 /* The child of mydocker exec, on the host still: its fds 0-2 (stdio.c),
  * then exec-init from the sealed copy, with the command on fd 3 and the
- * pidfd on fd 4. */
-static void exec_child(int pipe_fd, int pidfd, int exe_fd, const struct stdio *io)
+ * pidfd on fd 4. PR_SET_PDEATHSIG covers the deaths of mydocker (pid
+ * parent) from now on only: if it has died since fork(2), we have another
+ * parent already (prctl(2)), and run nothing. */
+static void exec_child(int pipe_fd, int pidfd, int exe_fd, const struct stdio *io, pid_t parent)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_MYDOCKER, "prctl PR_SET_PDEATHSIG");
+	if (getppid() != parent)
+		_exit(EXIT_MYDOCKER);
 	stdio_attach(io); /* first: its pipes' fds may be 3 or 4 */
 	/* The pidfd may be fd 3, where the pipe goes, or already fd 4, where
 	 * dup2(2) onto itself would leave it close-on-exec: first above both. */
@@ -240,7 +244,7 @@ static int start_exec_init(const struct exec_options *opts, char **env, int pidf
 {
 	int pipe_fds[2], exe_fd = open_sealed_exe(), code = EXIT_MYDOCKER;
 	struct stdio io = STDIO_NONE;
-	pid_t child;
+	pid_t child, us = getpid();
 
 	if (exe_fd < 0) {
 		error_msg("make a sealed copy of mydocker for exec-init: %s" CHECK_HINT, strerror(errno));
@@ -252,7 +256,7 @@ static int start_exec_init(const struct exec_options *opts, char **env, int pidf
 		goto out;
 	}
 	if (child == 0)
-		exec_child(pipe_fds[0], pidfd, exe_fd, &io);
+		exec_child(pipe_fds[0], pidfd, exe_fd, &io, us);
 	close(pipe_fds[0]);
 	forward_signals_to(child);
 	if (send_exec_command(pipe_fds[1], opts, env, pid) < 0 || stdio_connect(&io) < 0) {

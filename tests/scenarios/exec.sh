@@ -335,6 +335,28 @@ test_check_says_what_exec_needs() {
 	grep -q "^ok    exec: setns(2)" "$T/stdout" || fail "check says nothing of exec"
 }
 
+# mydocker exec killed after it sent the command, but before its child
+# has set PR_SET_PDEATHSIG: no signal would come, and exec-init would run
+# the command in the container with nobody to wait for it. So the child
+# looks at its parent after its prctl(2): another one means mydocker has
+# died. strace holds that prctl back, so that mydocker is killed first.
+# hint: In exec's child, after prctl(PR_SET_PDEATHSIG): getppid(2) is no longer the pid mydocker had before fork(2) if it has died: _exit.
+test_an_exec_whose_mydocker_died_before_its_prctl_runs_nothing() {
+	local tracer pid
+	start_sleeper
+	LAST_CMD="strace -f -e inject=prctl:delay_enter=1s:when=1 mydocker --debug exec s1 sleep 7878"
+	strace -f -qq -e trace=prctl -e inject=prctl:delay_enter=1000000:when=1 -o /dev/null \
+		"$MYDOCKER" --debug exec s1 sleep 7878 </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	tracer=$!
+	wait_until "mydocker exec has sent the command" grep -q "sent the command" "$T/bg.stderr"
+	pid=$(pgrep -P "$tracer" | head -n 1)
+	[ -n "$pid" ] || fail "no mydocker exec under strace"
+	kill -KILL "$pid"
+	wait_until "strace has ended: the child ran nothing" sh -c "! kill -0 $tracer"
+	! pgrep -f '^sleep 7878$' >/dev/null || fail "exec ran its command with its mydocker dead"
+	stop_sleeper
+}
+
 # The pid of a container that exits while exec joins it can be taken at
 # once by a host process. exec holds the container by a pidfd, so its
 # setns(2) fails (ESRCH) instead of joining whatever has that pid number
