@@ -242,6 +242,30 @@ SESSION
 	expect_eq "tty, stty size, and stty size after the caller's terminal was resized" "/dev/pts/0 33 77 ready 44 88" "$got"
 }
 
+# The caller's terminal is as it was once the container has ended, also
+# when its first process was killed with SIGKILL: mydocker puts it in raw
+# mode for the relay, and its modes back on every way out of the relay.
+# hint: console.c: tcgetattr(3) before cfmakeraw(3); tcsetattr(3) with what it saved when the relay ends, whatever ended it.
+test_the_caller_s_terminal_modes_come_back_after_a_kill() {
+	cat >"$T/session" <<SESSION
+stty -g >'$T/before'
+'$MYDOCKER' run -it ${IMAGE[*]} /bin/sh -c 'echo ready; exec sleep 4343'
+echo "exit=\$?"
+stty -g >'$T/after'
+SESSION
+	LAST_CMD="script -qfec 'mydocker run -it test /bin/sh -c \"echo ready; exec sleep 4343\"' /dev/null"
+	script -qfec "sh $T/session" /dev/null </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	bg=$!
+	wait_until "the container says ready" grep -q ready "$T/bg.stdout"
+	wait_until "its first process is sleep" pgrep -f '^sleep 4343$'
+	pkill -KILL -f '^sleep 4343$'
+	wait_bg
+	expect_status 0
+	# (script(1) echoes a NUL it is given as ^@, wherever it comes)
+	tr -d '\r\000' <"$T/stdout" | sed 's/\^@//g' | grep -qx 'exit=137' || fail "mydocker did not exit 137: $(cat "$T/stdout")"
+	expect_eq "the caller's terminal modes (stty -g), before and after" "$(cat "$T/before")" "$(cat "$T/after")"
+}
+
 # Without -t the container never holds the caller's terminal either:
 # where mydocker's stdin, stdout or stderr is one, the container gets a
 # pipe and mydocker copies, as docker does (a process holding the caller's
