@@ -246,6 +246,7 @@ SESSION
 # when its first process was killed with SIGKILL: mydocker puts it in raw
 # mode for the relay, and its modes back on every way out of the relay.
 # hint: console.c: tcgetattr(3) before cfmakeraw(3); tcsetattr(3) with what it saved when the relay ends, whatever ended it.
+# lab: holds from the start: the skeleton (ch04-rootfs) hands the container the caller's terminal as it is and never changes its modes; the scenario is there for the relay you write
 test_the_caller_s_terminal_modes_come_back_after_a_kill() {
 	cat >"$T/session" <<SESSION
 stty -g >'$T/before'
