@@ -286,7 +286,6 @@ struct subnet {
 int subnet_parse(const char *text, struct subnet *s, char *error, size_t size);
 uint32_t subnet_mask(const struct subnet *s);
 uint32_t subnet_gateway(const struct subnet *s);
-uint32_t subnet_broadcast(const struct subnet *s);
 bool subnets_overlap(const struct subnet *a, const struct subnet *b);
 void subnet_format(const struct subnet *s, char *out, size_t size);
 void address_format(uint32_t address, char *out, size_t size);
@@ -296,6 +295,7 @@ int link_add_bridge(const char *name);
 int link_set_up(const char *name);
 int link_delete(const char *name);
 int address_add(const char *name, struct in_addr addr, int prefix);
+bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size);
 
 /* network.c: mydocker network: a bridge per network. */
 struct network {

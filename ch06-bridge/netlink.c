@@ -1,6 +1,6 @@
 /* netlink.c: links and addresses, made by talking rtnetlink (netlink(7),
  * rtnetlink(7)) with libmnl, as `ip link add` and `ip addr add` do,
- * without spawning `ip`.
+ * without spawning `ip`; and the host's routes, read as `ip route` does.
  *
  * A request is one message: a netlink header (nlmsghdr: what to do, with
  * NLM_F_REQUEST | NLM_F_ACK, and NLM_F_CREATE | NLM_F_EXCL to make
@@ -23,11 +23,13 @@
 #include "common.h"
 #include "mydocker.h"
 
-/* Sends the request in buf and reads the kernel's answer: 0, or -1 with
- * the errno the kernel answered (EEXIST, ENODEV, EPERM, ...). */
-static int netlink_request(struct nlmsghdr *nlh)
+/* Sends the request in buf on a netlink bus (netlink(7): NETLINK_ROUTE
+ * for links, addresses and routes) and reads the kernel's answer: 0, or -1
+ * with its errno (EEXIST, ENODEV, EPERM, ...). A dump's messages go to
+ * each(), until NLMSG_DONE or until each() stops. */
+static int netlink_talk(int bus, struct nlmsghdr *nlh, mnl_cb_t each, void *data)
 {
-	struct mnl_socket *sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	struct mnl_socket *sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	int ret = -1, saved_errno;
 
 	if (!sock)
@@ -38,10 +40,12 @@ static int netlink_request(struct nlmsghdr *nlh)
 	    mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) >= 0) {
 		char answer[MNL_SOCKET_BUFFER_SIZE];
 		unsigned int portid = mnl_socket_get_portid(sock);
-		ssize_t n = mnl_socket_recvfrom(sock, answer, sizeof answer);
-		/* mnl_cb_run() turns an NLMSG_ERROR with an errno into -1 and errno */
-		if (n >= 0 && mnl_cb_run(answer, (size_t)n, nlh->nlmsg_seq, portid, NULL, NULL) >= 0)
-			ret = 0;
+		/* mnl_cb_run() turns an NLMSG_ERROR with an errno into -1 and
+		 * errno; it is 1 while a dump goes on, 0 at its end or at an ack */
+		do {
+			ssize_t n = mnl_socket_recvfrom(sock, answer, sizeof answer);
+			ret = n < 0 ? -1 : mnl_cb_run(answer, (size_t)n, nlh->nlmsg_seq, portid, each, data);
+		} while (ret > 0);
 	}
 	saved_errno = errno;
 	mnl_socket_close(sock);
@@ -85,7 +89,7 @@ int link_add_bridge(const char *name)
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* A change to an existing link, named by its index. */
@@ -111,7 +115,7 @@ int link_set_up(const char *name)
 	ifi = mnl_nlmsg_get_payload(nlh);
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* ip link del NAME; a veth takes its peer with it. */
@@ -124,7 +128,7 @@ int link_delete(const char *name)
 	ifi->ifi_index = link_index(name);
 	if (!ifi->ifi_index)
 		return -1;
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* ip addr add ADDR/PREFIX dev NAME */
@@ -144,5 +148,47 @@ int address_add(const char *name, struct in_addr addr, int prefix)
 	ifa->ifa_index = (unsigned int)index;
 	mnl_attr_put(nlh, IFA_LOCAL, sizeof addr, &addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, sizeof addr, &addr);
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
+}
+
+struct route_search {
+	const struct subnet *subnet;
+	char *why;
+	size_t size;
+};
+
+/* One route of a dump: does it overlap the subnet searched for? Then why,
+ * and stop. The default route (prefix 0) overlaps everything: not it. */
+static int say_if_overlapping(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_search *search = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct subnet route = { 0, rtm->rtm_dst_len };
+	const struct nlattr *a;
+	char destination[32];
+
+	mnl_attr_for_each(a, nlh, sizeof *rtm)
+		if (mnl_attr_get_type(a) == RTA_DST)
+			route.address = ntohl(mnl_attr_get_u32(a));
+	if (route.prefix == 0 || !subnets_overlap(search->subnet, &route))
+		return MNL_CB_OK;
+	subnet_format(&route, destination, sizeof destination);
+	snprintf(search->why, search->size, "the host's route to %s (ip route show table all)", destination);
+	return MNL_CB_STOP;
+}
+
+/* Does s overlap a route of the host, in any routing table (ip route show
+ * table all: policy routing may use any of them)? Its destination into why. */
+bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_message(buf, sizeof buf, RTM_GETROUTE, NLM_F_DUMP, sizeof(struct rtmsg));
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route_search search = { s, why, size };
+
+	rtm->rtm_family = AF_INET;
+	why[0] = '\0';
+	if (netlink_talk(NETLINK_ROUTE, nlh, say_if_overlapping, &search) < 0 && !why[0])
+		snprintf(why, size, "what mydocker cannot tell: reading the host's routes failed (%s)", strerror(errno));
+	return why[0] != '\0';
 }

@@ -112,30 +112,6 @@ static char **network_names(void)
 	return names;
 }
 
-/* Does s overlap a route of the host (other than the default route)? Its
- * destination into why. /proc/net/route: hex, in network byte order. */
-static bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size)
-{
-	char *text = read_file_all("/proc/net/route"), *line, *save, dev[32], dest[32];
-	unsigned int destination, mask;
-	bool found = false;
-
-	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !found; line = strtok_r(NULL, "\n", &save)) {
-		struct subnet route;
-		if (sscanf(line, "%31s %x %*x %*x %*d %*d %*d %x", dev, &destination, &mask) != 3 || mask == 0)
-			continue;
-		route.address = ntohl(destination);
-		route.prefix = __builtin_popcount(mask);
-		if (subnets_overlap(s, &route)) {
-			subnet_format(&route, dest, sizeof dest);
-			snprintf(why, size, "the host's route to %s (dev %s)", dest, dev);
-			found = true;
-		}
-	}
-	free(text);
-	return found;
-}
-
 /* Is s free: no other network's subnet, no host route overlaps it? */
 static bool subnet_is_free(const struct subnet *s)
 {
@@ -157,21 +133,6 @@ static bool subnet_is_free(const struct subnet *s)
 	return true;
 }
 
-/* A bridge takes no IPv6 router advertisement: else a container could send
- * one and become the host's IPv6 default router (CVE-2020-13401; docker
- * writes accept_ra=0 on its bridges). A host without IPv6 has no file. */
-static int refuse_router_adverts(const char *bridge)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/accept_ra", bridge);
-	if (write_file(path, "0") < 0 && errno != ENOENT) {
-		error_errno("set %s", path);
-		return -1;
-	}
-	return 0;
-}
-
 /* The bridge, with the gateway's address, up; undone if a step fails. */
 static int bridge_create(const struct network *n)
 {
@@ -182,10 +143,6 @@ static int bridge_create(const struct network *n)
 			error_msg("a link named %s exists on this host already: choose another network name", n->name);
 		else
 			error_errno("create bridge %s", n->name);
-		return -1;
-	}
-	if (refuse_router_adverts(n->name) < 0) {
-		link_delete(n->name);
 		return -1;
 	}
 	if (address_add(n->name, gateway, n->subnet.prefix) < 0 || link_set_up(n->name) < 0) {

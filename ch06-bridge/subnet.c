@@ -1,8 +1,8 @@
 /* subnet.c: a network's subnet, A.B.C.D/N: parsed, its mask, its first
- * address (the network's own), its gateway (the next, the bridge's), its
- * broadcast address (the last), whether two overlap; and addresses as
- * text. Addresses are 32-bit numbers in host byte order here, so that
- * "the next address" is + 1 (inet_pton(3) gives network byte order). */
+ * address (the network's own), its gateway (the next, the bridge's),
+ * whether two overlap; and addresses as text. Addresses are 32-bit
+ * numbers in host byte order here, so that "the next address" is + 1
+ * (inet_pton(3) gives network byte order). */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -74,11 +74,6 @@ uint32_t subnet_mask(const struct subnet *s)
 uint32_t subnet_gateway(const struct subnet *s)
 {
 	return s->address + 1;
-}
-
-uint32_t subnet_broadcast(const struct subnet *s)
-{
-	return s->address | ~subnet_mask(s);
 }
 
 bool subnets_overlap(const struct subnet *a, const struct subnet *b)

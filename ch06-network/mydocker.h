@@ -312,6 +312,7 @@ int link_set_up(const char *name);
 int link_set_master(const char *name, const char *bridge);
 int link_delete(const char *name);
 int address_add(const char *name, struct in_addr addr, int prefix);
+bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size);
 int route_add_default(struct in_addr gateway);
 
 /* network.c: mydocker network, and a container's veth on a bridge. */

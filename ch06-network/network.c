@@ -118,30 +118,6 @@ static char **network_names(void)
 	return names;
 }
 
-/* Does s overlap a route of the host (other than the default route)? Its
- * destination into why. /proc/net/route: hex, in network byte order. */
-static bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size)
-{
-	char *text = read_file_all("/proc/net/route"), *line, *save, dev[32], dest[32];
-	unsigned int destination, mask;
-	bool found = false;
-
-	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !found; line = strtok_r(NULL, "\n", &save)) {
-		struct subnet route;
-		if (sscanf(line, "%31s %x %*x %*x %*d %*d %*d %x", dev, &destination, &mask) != 3 || mask == 0)
-			continue;
-		route.address = ntohl(destination);
-		route.prefix = __builtin_popcount(mask);
-		if (subnets_overlap(s, &route)) {
-			subnet_format(&route, dest, sizeof dest);
-			snprintf(why, size, "the host's route to %s (dev %s)", dest, dev);
-			found = true;
-		}
-	}
-	free(text);
-	return found;
-}
-
 /* Is s free: no other network's subnet, no host route overlaps it? */
 static bool subnet_is_free(const struct subnet *s)
 {

@@ -321,8 +321,10 @@ int link_add_veth(const char *name, const char *peer, pid_t pid);
 int link_set_up(const char *name);
 int link_set_master(const char *name, const char *bridge);
 bool nft_table_exists(const char *name);
+int conntrack_forget(uint32_t address);
 int link_delete(const char *name);
 int address_add(const char *name, struct in_addr addr, int prefix);
+bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size);
 int route_add_default(struct in_addr gateway);
 
 /* network.c: mydocker network, and a container's veth on a bridge. */
@@ -354,7 +356,7 @@ void prune_links(void);
 
 /* nat.c: port mapping and outbound NAT, in nftables' table ip mydocker. */
 int parse_port(const char *text, struct port *p, char *error, size_t size);
-int nat_add_network(const char *name, const char *subnet);
+int nat_add_network(const struct network *n);
 bool nat_table_exists(void);
 int nat_remove_network(const char *name, const struct subnet *subnet);
 int nat_add_ports(const char *id, const char *address, const struct port *ports, int n);

@@ -41,19 +41,13 @@
 
 #define TABLE "ip mydocker"
 
-/* A port number, 1 to 65535; -1 if text is not one. */
+/* A port number, 1 to 65535, all of text up to end; -1 if it is not one. */
 static int port_number(const char *text, const char *end)
 {
-	int n = 0;
+	char *stop;
+	long n = strtol(text, &stop, 10);
 
-	if (text == end || end - text > 5)
-		return -1;
-	for (const char *c = text; c < end; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		n = n * 10 + (*c - '0');
-	}
-	return n >= 1 && n <= 65535 ? n : -1;
+	return text[0] >= '0' && text[0] <= '9' && stop == end && n >= 1 && n <= 65535 ? (int)n : -1;
 }
 
 /* -p [IP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]; IP is one of the host's own
@@ -82,11 +76,12 @@ int parse_port(const char *text, struct port *p, char *error, size_t size)
 	return 0;
 }
 
-/* nft with a command made like printf's, said on failure. */
+/* nft with a command made like printf's, said on failure (a batch, by its
+ * first line). */
 static int nft_command(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int nft_command(const char *fmt, ...)
 {
-	char command[1024], error[512];
+	char command[2048], error[512];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -94,7 +89,7 @@ static int nft_command(const char *fmt, ...)
 	va_end(ap);
 	if (nft_run(command, NULL, error, sizeof error) == 0)
 		return 0;
-	error_msg("nftables: %s: %s", command, error);
+	error_msg("nftables: %.*s%s: %s", (int)strcspn(command, "\n"), command, strchr(command, '\n') ? " ..." : "", error);
 	return -1;
 }
 
@@ -191,8 +186,8 @@ static bool says(const struct nat_rule *rule, const char *comment, bool prefix, 
 	return strcmp(rule->comment, comment) == 0;
 }
 
-/* Deletes the rules that say comment (see says()); then the table, if
- * that leaves it empty. */
+/* Deletes the rules that say comment (see says()), and the connections
+ * their DNATs made; then the table, if that leaves it empty. */
 static int delete_rules(const char *comment, bool prefix, const struct subnet *into)
 {
 	struct nat_rule *rules;
@@ -211,6 +206,9 @@ static int delete_rules(const char *comment, bool prefix, const struct subnet *i
 		else if (nft_command("delete rule " TABLE " %s handle %lld", rules[i].chain, rules[i].handle) < 0)
 			ret = -1;
 	}
+	for (size_t i = 0; i < n; i++) /* the DNAT rules are gone: their connections can go */
+		if (rules[i].target && says(&rules[i], comment, prefix, into))
+			conntrack_forget(rules[i].target);
 	free(rules);
 	if (ret == 0 && left == 0)
 		ret = nft_command("delete table " TABLE);
@@ -244,32 +242,31 @@ static int nat_lock(void)
  * kube-proxy drops such packets). Dropped before conntrack and NAT
  * (priority raw), where the replies to the host's own 127.0.0.1:HOSTPORT
  * still carry the gateway's address, not 127.0.0.1. */
-int nat_add_network(const char *name, const char *subnet)
+int nat_add_network(const struct network *n)
 {
+	char subnet[32];
 	int lock = nat_lock(), ret = -1;
 
 	if (lock < 0)
 		return -1;
+	subnet_format(&n->subnet, subnet, sizeof subnet);
+	/* one batch, one transaction: all of these rules, or none (%1$s: the
+	 * name, %2$s: the subnet; printf(3)'s numbered arguments) */
 	if (ensure_table() == 0 &&
-	    nft_command("add rule " TABLE " postrouting ip saddr %s oifname != \"%s\" masquerade comment \"net %s\"",
-			subnet, name, name) == 0 &&
-	    nft_command("add rule " TABLE " postrouting ip saddr 127.0.0.0/8 oifname \"%s\" masquerade comment \"net %s\"",
-			name, name) == 0 &&
-	    nft_command("add element " TABLE " bridges { \"%s\" }", name) == 0 &&
-	    nft_command("add rule " TABLE " forward iifname \"%s\" oifname @bridges oifname != \"%s\" drop "
-			"comment \"net %s\"", name, name, name) == 0 &&
-	    nft_command("add rule " TABLE " forward oifname \"%s\" ct state established,related accept "
-			"comment \"net %s\"\n"
-			"add rule " TABLE " forward oifname \"%s\" ct status dnat accept comment \"net %s\"\n"
-			"add rule " TABLE " forward oifname \"%s\" iifname \"%s\" accept comment \"net %s\"\n"
-			"add rule " TABLE " forward oifname \"%s\" drop comment \"net %s\"",
-			name, name, name, name, name, name, name, name, name) == 0 &&
-	    nft_command("add rule " TABLE " localhost iifname \"%s\" ip daddr 127.0.0.0/8 drop comment \"net %s\"",
-			name, name) == 0)
+	    nft_command("add rule " TABLE " postrouting ip saddr %2$s oifname != \"%1$s\" masquerade comment \"net %1$s\"\n"
+			"add rule " TABLE " postrouting ip saddr 127.0.0.0/8 oifname \"%1$s\" masquerade comment \"net %1$s\"\n"
+			"add element " TABLE " bridges { \"%1$s\" }\n"
+			"add rule " TABLE " forward iifname \"%1$s\" oifname @bridges oifname != \"%1$s\" drop comment \"net %1$s\"\n"
+			"add rule " TABLE " forward oifname \"%1$s\" ct state established,related accept comment \"net %1$s\"\n"
+			"add rule " TABLE " forward oifname \"%1$s\" ct status dnat accept comment \"net %1$s\"\n"
+			"add rule " TABLE " forward oifname \"%1$s\" iifname \"%1$s\" accept comment \"net %1$s\"\n"
+			"add rule " TABLE " forward oifname \"%1$s\" drop comment \"net %1$s\"\n"
+			"add rule " TABLE " localhost iifname \"%1$s\" ip daddr 127.0.0.0/8 drop comment \"net %1$s\"",
+			n->name, subnet) == 0)
 		ret = 0;
 	close(lock);
 	if (ret < 0)
-		nat_remove_network(name, NULL);
+		nat_remove_network(n->name, NULL);
 	return ret;
 }
 
@@ -285,8 +282,7 @@ static void forget_bridge(const char *name)
 
 /* A network's rules, and the port rules into its subnet that a killed
  * mydocker left (a container given one of its addresses later would be
- * published without a -p). Their conntrack entries stay: they end with
- * their timeouts (flushing them takes ctnetlink). */
+ * published without a -p, and get their connections). */
 int nat_remove_network(const char *name, const struct subnet *subnet)
 {
 	char comment[64];
@@ -426,11 +422,6 @@ int nat_remove_ports(const char *id)
 }
 
 /* prune: "port ID ..." rules whose container nobody looks after. */
-static int remove_ports_of(const char *id)
-{
-	return nat_remove_ports(id);
-}
-
 void prune_ports(void)
 {
 	struct nat_rule *rules;
@@ -445,7 +436,7 @@ void prune_ports(void)
 			continue;
 		snprintf(seen, sizeof seen, "%s", id);
 		if (workspace_is_abandoned(id))
-			prune_leftover("ports", id, "the port mapping of a container that is gone", remove_ports_of);
+			prune_leftover("ports", id, "the port mapping of a container that is gone", nat_remove_ports);
 	}
 	free(rules);
 }

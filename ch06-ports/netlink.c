@@ -18,6 +18,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <stdio.h>
@@ -28,9 +29,10 @@
 #include "mydocker.h"
 
 /* Sends the request in buf on a netlink bus (NETLINK_ROUTE, or
- * NETLINK_NETFILTER for nftables) and reads the kernel's answer: 0, or -1
- * with the errno the kernel answered (EEXIST, ENODEV, EPERM, ...). */
-static int netlink_talk(int bus, struct nlmsghdr *nlh)
+ * NETLINK_NETFILTER for nftables and conntrack) and reads the kernel's
+ * answer: 0, or -1 with its errno (EEXIST, ENODEV, EPERM, ...). A dump's
+ * messages go to each(), until NLMSG_DONE or until each() stops. */
+static int netlink_talk(int bus, struct nlmsghdr *nlh, mnl_cb_t each, void *data)
 {
 	struct mnl_socket *sock = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	int ret = -1, saved_errno;
@@ -43,20 +45,17 @@ static int netlink_talk(int bus, struct nlmsghdr *nlh)
 	    mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) >= 0) {
 		char answer[MNL_SOCKET_BUFFER_SIZE];
 		unsigned int portid = mnl_socket_get_portid(sock);
-		ssize_t n = mnl_socket_recvfrom(sock, answer, sizeof answer);
-		/* mnl_cb_run() turns an NLMSG_ERROR with an errno into -1 and errno */
-		if (n >= 0 && mnl_cb_run(answer, (size_t)n, nlh->nlmsg_seq, portid, NULL, NULL) >= 0)
-			ret = 0;
+		/* mnl_cb_run() turns an NLMSG_ERROR with an errno into -1 and
+		 * errno; it is 1 while a dump goes on, 0 at its end or at an ack */
+		do {
+			ssize_t n = mnl_socket_recvfrom(sock, answer, sizeof answer);
+			ret = n < 0 ? -1 : mnl_cb_run(answer, (size_t)n, nlh->nlmsg_seq, portid, each, data);
+		} while (ret > 0);
 	}
 	saved_errno = errno;
 	mnl_socket_close(sock);
 	errno = saved_errno;
 	return ret;
-}
-
-static int netlink_request(struct nlmsghdr *nlh)
-{
-	return netlink_talk(NETLINK_ROUTE, nlh);
 }
 
 /* A new message in buf (zeroed): its header, and the fixed header of the
@@ -95,7 +94,7 @@ int link_add_bridge(const char *name)
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* ip link add NAME type veth peer name PEER netns PID: two ends of one
@@ -124,7 +123,7 @@ int link_add_veth(const char *name, const char *peer, pid_t pid)
 	mnl_attr_nest_end(nlh, peer_link);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* A change to an existing link, named by its index. */
@@ -150,7 +149,7 @@ int link_set_up(const char *name)
 	ifi = mnl_nlmsg_get_payload(nlh);
 	ifi->ifi_flags = IFF_UP;
 	ifi->ifi_change = IFF_UP;
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* ip link set NAME master BRIDGE: plug the cable's end into the bridge */
@@ -163,7 +162,7 @@ int link_set_master(const char *name, const char *bridge)
 	if (!nlh || !master)
 		return -1;
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* ip link del NAME; a veth takes its peer with it. */
@@ -176,7 +175,7 @@ int link_delete(const char *name)
 	ifi->ifi_index = link_index(name);
 	if (!ifi->ifi_index)
 		return -1;
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* ip addr add ADDR/PREFIX dev NAME */
@@ -196,7 +195,49 @@ int address_add(const char *name, struct in_addr addr, int prefix)
 	ifa->ifa_index = (unsigned int)index;
 	mnl_attr_put(nlh, IFA_LOCAL, sizeof addr, &addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, sizeof addr, &addr);
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
+}
+
+struct route_search {
+	const struct subnet *subnet;
+	char *why;
+	size_t size;
+};
+
+/* One route of a dump: does it overlap the subnet searched for? Then why,
+ * and stop. The default route (prefix 0) overlaps everything: not it. */
+static int say_if_overlapping(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_search *search = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct subnet route = { 0, rtm->rtm_dst_len };
+	const struct nlattr *a;
+	char destination[32];
+
+	mnl_attr_for_each(a, nlh, sizeof *rtm)
+		if (mnl_attr_get_type(a) == RTA_DST)
+			route.address = ntohl(mnl_attr_get_u32(a));
+	if (route.prefix == 0 || !subnets_overlap(search->subnet, &route))
+		return MNL_CB_OK;
+	subnet_format(&route, destination, sizeof destination);
+	snprintf(search->why, search->size, "the host's route to %s (ip route show table all)", destination);
+	return MNL_CB_STOP;
+}
+
+/* Does s overlap a route of the host, in any routing table (ip route show
+ * table all: policy routing may use any of them)? Its destination into why. */
+bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_message(buf, sizeof buf, RTM_GETROUTE, NLM_F_DUMP, sizeof(struct rtmsg));
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route_search search = { s, why, size };
+
+	rtm->rtm_family = AF_INET;
+	why[0] = '\0';
+	if (netlink_talk(NETLINK_ROUTE, nlh, say_if_overlapping, &search) < 0 && !why[0])
+		snprintf(why, size, "what mydocker cannot tell: reading the host's routes failed (%s)", strerror(errno));
+	return why[0] != '\0';
 }
 
 /* ip route add default via GATEWAY */
@@ -214,7 +255,7 @@ int route_add_default(struct in_addr gateway)
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, sizeof gateway, &gateway);
-	return netlink_request(nlh);
+	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
 /* Does nftables have table ip NAME? One NFT_MSG_GETTABLE, as `nft list
@@ -230,5 +271,32 @@ bool nft_table_exists(const char *name)
 	family->nfgen_family = NFPROTO_IPV4;
 	family->version = NFNETLINK_V0;
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, name);
-	return netlink_talk(NETLINK_NETFILTER, nlh) == 0;
+	return netlink_talk(NETLINK_NETFILTER, nlh, NULL, NULL) == 0;
+}
+
+/* conntrack -D --reply-src ADDRESS: forgets the connections sent on to
+ * address (by a DNAT), which would go on to whoever has it next while
+ * packets keep coming (UDP: moby#8795; docker forgets them too). With a
+ * filter (CTA_FILTER) from Linux 6.12; older kernels look for one exact
+ * connection, find none, and the entries end with their timeouts. */
+int conntrack_forget(uint32_t address)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = new_message(buf, sizeof buf, (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE, 0,
+					   sizeof(struct nfgenmsg));
+	struct nfgenmsg *family = mnl_nlmsg_get_payload(nlh);
+	struct nlattr *tuple, *ip, *filter;
+
+	family->nfgen_family = AF_INET;
+	family->version = NFNETLINK_V0;
+	tuple = mnl_attr_nest_start(nlh, CTA_TUPLE_REPLY);
+	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
+	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(address));
+	mnl_attr_nest_end(nlh, ip);
+	mnl_attr_nest_end(nlh, tuple);
+	filter = mnl_attr_nest_start(nlh, CTA_FILTER);
+	mnl_attr_put_u32(nlh, CTA_FILTER_ORIG_FLAGS, 0);
+	mnl_attr_put_u32(nlh, CTA_FILTER_REPLY_FLAGS, 1); /* the kernel's CTA_FILTER_F_CTA_IP_SRC */
+	mnl_attr_nest_end(nlh, filter);
+	return netlink_talk(NETLINK_NETFILTER, nlh, NULL, NULL);
 }

@@ -120,30 +120,6 @@ static char **network_names(void)
 	return names;
 }
 
-/* Does s overlap a route of the host (other than the default route)? Its
- * destination into why. /proc/net/route: hex, in network byte order. */
-static bool overlaps_a_host_route(const struct subnet *s, char *why, size_t size)
-{
-	char *text = read_file_all("/proc/net/route"), *line, *save, dev[32], dest[32];
-	unsigned int destination, mask;
-	bool found = false;
-
-	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !found; line = strtok_r(NULL, "\n", &save)) {
-		struct subnet route;
-		if (sscanf(line, "%31s %x %*x %*x %*d %*d %*d %x", dev, &destination, &mask) != 3 || mask == 0)
-			continue;
-		route.address = ntohl(destination);
-		route.prefix = __builtin_popcount(mask);
-		if (subnets_overlap(s, &route)) {
-			subnet_format(&route, dest, sizeof dest);
-			snprintf(why, size, "the host's route to %s (dev %s)", dest, dev);
-			found = true;
-		}
-	}
-	free(text);
-	return found;
-}
-
 /* Is s free: no other network's subnet, no host route overlaps it? */
 static bool subnet_is_free(const struct subnet *s)
 {
@@ -228,15 +204,14 @@ static int networks_lock(void)
  * docker does. */
 static int open_to_the_outside(const struct network *n)
 {
-	char path[PATH_MAX], subnet[32], forward[4] = "";
+	char path[PATH_MAX], forward[4] = "";
 
 	snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/route_localnet", n->name);
 	if (write_file(path, "1") < 0) {
 		error_errno("set %s", path);
 		return -1;
 	}
-	subnet_format(&n->subnet, subnet, sizeof subnet);
-	if (nat_add_network(n->name, subnet) < 0)
+	if (nat_add_network(n) < 0)
 		return -1;
 	if (read_file(IP_FORWARD, forward, sizeof forward) > 0 && forward[0] == '0') {
 		if (write_file(IP_FORWARD, "1") < 0) {
@@ -460,20 +435,17 @@ int network_command(int argc, char **argv)
  * two starts do not both put them back. */
 static int restore_network_rules(void)
 {
-	char **names, subnet[32];
+	char **names;
 	struct network n;
-	int lock = networks_lock(), ret = 0;
+	int lock, ret = 0;
 
-	if (lock < 0)
+	if (nat_table_exists())
+		return 0; /* as almost always: no need to wait for the lock */
+	if ((lock = networks_lock()) < 0)
 		return -1;
-	names = nat_table_exists() ? NULL : network_names();
+	names = nat_table_exists() ? NULL : network_names(); /* another start may have been first */
 	for (char **name = names; name && *name; name++) {
-		if (network_read(*name, &n) < 0) {
-			ret = -1;
-			continue;
-		}
-		subnet_format(&n.subnet, subnet, sizeof subnet);
-		if (nat_add_network(n.name, subnet) < 0)
+		if (network_read(*name, &n) < 0 || nat_add_network(&n) < 0)
 			ret = -1;
 		else
 			debug("table ip mydocker was gone: put back the rules of network %s", n.name);

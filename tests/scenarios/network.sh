@@ -35,16 +35,6 @@ mdtone bridge 198.18.1.0/24 198.18.1.1" "$(tr -s ' ' <"$T/stdout")"
 	! ip link show dev mdtone >/dev/null 2>&1 || fail "network rm left the bridge"
 }
 
-# A container must not become the host's IPv6 router (CVE-2020-13401).
-# hint: Write 0 to /proc/sys/net/ipv6/conf/BRIDGE/accept_ra before the bridge is up.
-test_a_bridge_takes_no_ipv6_router_adverts() {
-	[ -d /proc/sys/net/ipv6/conf ] || skip "this host has no IPv6"
-	network_create mdtra 198.18.2.0/24
-	expect_eq "accept_ra on the bridge" 0 "$(cat /proc/sys/net/ipv6/conf/mdtra/accept_ra)"
-	mydocker network rm mdtra
-	expect_status 0
-}
-
 # hint: One line and 125 for each: a bad CIDR, host bits set, a prefix outside /8../30, an overlap, a name over 15 characters, a name taken.
 test_network_create_refuses_what_cannot_be() {
 	local cidr
@@ -78,7 +68,33 @@ test_network_create_refuses_what_cannot_be() {
 	expect_status 0
 }
 
+# A subnet routed by a table other than main (policy routing: ip rule
+# picks the table) is the host's too: every table is read, as `ip route
+# show table all` does. The route is one nobody uses: no rule points at
+# table 4242.
+# hint: overlaps_a_host_route(): an RTM_GETROUTE dump (NLM_F_DUMP) of every table; netlink_talk() reads the answers until NLMSG_DONE.
+test_a_subnet_routed_in_another_table_is_refused() {
+	ip route add unreachable 198.18.77.0/24 table 4242 || fail "cannot add a route to table 4242"
+	mydocker network create --subnet 198.18.0.0/16 mdtwide
+	ip route del unreachable 198.18.77.0/24 table 4242 # before any check can end the scenario
+	expect_status 125
+	expect_one_error_line "overlaps the host's route to 198.18.77.0/24"
+	! ip link show dev mdtwide >/dev/null 2>&1 || fail "a refused network left a bridge"
+}
+
 since ch06-network
+
+# A container must not become the host's IPv6 router (CVE-2020-13401):
+# from now on containers are on the bridge, and could send it one.
+# part: 1
+# hint: Write 0 to /proc/sys/net/ipv6/conf/BRIDGE/accept_ra before the bridge is up.
+test_a_bridge_takes_no_ipv6_router_adverts() {
+	[ -d /proc/sys/net/ipv6/conf ] || skip "this host has no IPv6"
+	network_create mdtra 198.18.2.0/24
+	expect_eq "accept_ra on the bridge" 0 "$(cat /proc/sys/net/ipv6/conf/mdtra/accept_ra)"
+	mydocker network rm mdtra
+	expect_status 0
+}
 
 # part: 1
 # hint: The veth: one end into the bridge (IFLA_MASTER), the other into the container's netns (IFLA_NET_NS_PID); init names it eth0, adds the address and the default route.

@@ -360,6 +360,44 @@ test_network_rm_removes_the_port_rules_left_in_its_subnet() {
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
 }
 
+# The connections the host sent on to a container (a DNAT's) go with its
+# port rules: at its end, and at network rm for the rules a killed
+# mydocker left. Else a UDP stream to the port keeps going to the old
+# address, and to whoever gets it next (moby#8795). Kernels before 6.12
+# cannot delete by a filter: there the entries end with their timeouts.
+# part: 2
+# hint: conntrack_forget(ADDRESS): one IPCTNL_MSG_CT_DELETE with the reply's source address and CTA_FILTER, for each DNAT target once delete_rules() has deleted its rules.
+test_the_connections_sent_on_to_a_container_go_with_its_port_rules() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) ip
+	[ -r /proc/net/nf_conntrack ] || skip "no /proc/net/nf_conntrack to read the connections from"
+	printf '%s\n6.12\n' "$(uname -r)" | sort -V -C && skip "Linux $(uname -r) has no filtered conntrack delete (6.12)"
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	for name in a b; do
+		mydocker run -d --name $name --net mdtone -p 18085:85/udp "${IMAGE[@]}" sleep 1000
+		expect_status 0
+		ip=$(ps_json_field $name ip)
+		[ -n "$ip" ] || fail "ps has no address for $name"
+		echo ping >/dev/udp/127.0.0.1/18085
+		wait_until "conntrack holds the datagram's connection, sent on to $ip" \
+			grep -q "dport=18085 .* src=$ip " /proc/net/nf_conntrack
+		if [ $name = a ]; then
+			mydocker rm -f a
+			expect_status 0
+		else
+			ps_json_field b monitor_pid | xargs kill -KILL
+			wait_until "b died with its monitor" sh -c "'$MYDOCKER' ps -a | grep -q ' b .*exited'"
+			grep -q "dport=18085 .* src=$ip " /proc/net/nf_conntrack || fail "the connection went without network rm"
+			mydocker network rm mdtone
+			expect_status 0
+		fi
+		! grep "dport=18085 .* src=$ip " /proc/net/nf_conntrack || fail "a connection to $ip stayed after $name's end"
+	done
+	mydocker prune --force # b's layer and cgroup
+	mydocker rm -f b
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
 # part: 2
 # hint: check_nat(): add and delete table ip mydocker (unless it is there); say whether ip_forward is on.
 test_check_says_what_nat_needs() {
