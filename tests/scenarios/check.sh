@@ -64,14 +64,12 @@ test_check_and_run_on_a_root_overlay_cannot_use() {
 	mount -t overlay overlay -o "lowerdir=$T/o/lower,upperdir=$T/o/upper,workdir=$T/o/work" "$T/o/merged"
 	mkdir -p "$T/o/merged/root/images"
 	cp "$MYDOCKER_ROOT/images/busybox.tar" "$T/o/merged/root/images/"
-	MYDOCKER_ROOT=$T/o/merged/root mydocker check
-	local check_status=$status
 	MYDOCKER_ROOT=$T/o/merged/root mydocker run "${IMAGE_FLAG[@]}" busybox /bin/true
 	cp "$T/stderr" "$T/run.stderr"
 	local run_status=$status
 	MYDOCKER_ROOT=$T/o/merged/root mydocker check
-	umount "$T/o/merged"
-	expect_eq "check's exit status" 1 "$check_status"
+	umount "$T/o/merged" # before a check can end the scenario
+	expect_status 1
 	grep -q "^FAIL  overlay: $T/o/merged/root is on overlay: .* -> fix: set MYDOCKER_ROOT" "$T/stdout" ||
 		fail "no FAIL line for the overlay"
 	expect_eq "run's exit status" 125 "$run_status"
