@@ -40,7 +40,7 @@ COMMON_OBJS := $(patsubst %.c,build/%.o,$(wildcard common/*.c))
 # an archive: a stage links only the helpers it uses (and their libraries)
 COMMON_LIB := build/common/libcommon.a
 
-.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff steps check-steps check-claims check-shape lint clean deps install-image check-host clean-host lab test-lab lab-reset lab-notes handout grade bench
+.PHONY: all $(STAGES) test $(STAGES:%=test-%) diff steps check-steps check-claims check-shape lint clean deps install-image check-host clean-host lab test-lab lab-reset lab-notes handout classroom grade bench
 .DEFAULT_GOAL := all
 
 all: $(STAGES:%=%/mydocker) $(if $(IMAGE_STAGES),install-image)

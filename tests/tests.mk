@@ -70,6 +70,9 @@ lab-notes:
 handout: build/deps.ok
 	@test -n "$(STAGE)" || { echo "usage: make handout STAGE=STAGE" >&2; exit 2; }
 	@tools/handout $(STAGE)
+classroom: build/deps.ok
+	@test -n "$(STAGE)" || { echo "usage: make classroom STAGE=STAGE [DIR=...]" >&2; exit 2; }
+	@tools/classroom $(STAGE) $(DIR)
 grade: $(TEST_HELPERS) $(COMMON_LIB)
 	@test -n "$(STAGE)" && test -n "$(LABS)" || { echo "usage: make grade STAGE=STAGE LABS=\"DIR...\"" >&2; exit 2; }
 	@tools/grade $(STAGE) $(LABS)
