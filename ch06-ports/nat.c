@@ -206,8 +206,8 @@ static int delete_rules(const char *comment, bool prefix, const struct subnet *i
 		else if (nft_command("delete rule " TABLE " %s handle %lld", rules[i].chain, rules[i].handle) < 0)
 			ret = -1;
 	}
-	for (size_t i = 0; i < n; i++) /* the DNAT rules are gone: their connections can go */
-		if (rules[i].target && says(&rules[i], comment, prefix, into))
+	for (size_t i = 0; i < n; i++) /* the DNATs are gone, their connections can go: once a mapping */
+		if (rules[i].target && strcmp(rules[i].chain, "prerouting") == 0 && says(&rules[i], comment, prefix, into))
 			conntrack_forget(rules[i].target);
 	free(rules);
 	if (ret == 0 && left == 0)
