@@ -29,7 +29,7 @@ LDFLAGS :=
 # command, then init), and loading one shared library less saves ~0.1 ms each.
 # libmnl (rtnetlink, from ch06-network on) has no static library in Debian;
 # --as-needed leaves it out of the stages that do not call it. libnftables
-# (ch06-ports) is not linked: nat.c loads it with dlopen(3) when it needs it.
+# (ch06-nat) is not linked: nat.c loads it with dlopen(3) when it needs it.
 LDLIBS := -Wl,--as-needed -Wl,-Bstatic -lcap -Wl,-Bdynamic -lcjson -lmnl -lm
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer

@@ -354,15 +354,17 @@ void check_network(void);
 void check_network_rules(void);
 void prune_links(void);
 
-/* nat.c: port mapping and outbound NAT, in nftables' table ip mydocker. */
-int parse_port(const char *text, struct port *p, char *error, size_t size);
+/* nat.c: a network's way out, and its isolation, in nftables' table ip
+ * mydocker. */
 int nat_add_network(const struct network *n);
 bool nat_table_exists(void);
 int nat_remove_network(const char *name, const struct subnet *subnet);
+void check_nat(void);
+/* ... and the ports mapped into a network (-p), in the same table. */
+int parse_port(const char *text, struct port *p, char *error, size_t size);
 int nat_add_ports(const char *id, const char *address, const struct port *ports, int n);
 int nat_remove_ports(const char *id);
 void prune_ports(void);
-void check_nat(void);
 
 /* stop.c: mydocker stop, through pidfds (record.c's container_pidfd()). */
 void wait_for_monitor(const struct record *r);

@@ -1,8 +1,9 @@
-/* nat.c: network address translation with nftables (the book's
- * configPortMapping, and its MASQUERADE), through libnftables: the same
- * commands `nft` takes, from mydocker itself. Every rule mydocker makes is
- * in one table of its own, `table ip mydocker`, never in the host's: the
- * table goes when its last rule does, and the host's ruleset is as it was.
+/* nat.c: a network's way out, with nftables (the book's MASQUERADE), and
+ * the ports mapped into it (the book's configPortMapping), through
+ * libnftables: the same commands `nft` takes, from mydocker itself. Every
+ * rule mydocker makes is in one table of its own, `table ip mydocker`,
+ * never in the host's: the table goes when its last rule does, and the
+ * host's ruleset is as it was.
  *
  *   chain prerouting   (nat, dstnat)  traffic from elsewhere to HOSTPORT
  *   chain output       (nat, -100)    the host's own traffic to HOSTPORT
@@ -11,7 +12,8 @@
  *       ip saddr 198.18.1.0/24 oifname != "net1" masquerade
  *       ip saddr 127.0.0.0/8 oifname "net1" masquerade
  *   chain forward      (filter, 0)    no network reaches another's bridge;
- *                                     from elsewhere, only mapped ports
+ *                                     from elsewhere, only answers and
+ *                                     mapped ports
  *       iifname "net1" oifname @bridges oifname != "net1" drop
  *       oifname "net1" ct state established,related accept
  *       oifname "net1" ct status dnat accept
@@ -21,7 +23,7 @@
  *       iifname "net1" ip daddr 127.0.0.0/8 drop
  *   set bridges                       the bridges of all networks
  *
- * Each rule carries a comment that says whose it is: "net NAME" for a
+ * Each rule carries a comment that says whose it is, "net NAME" for a
  * network's, "port ID PROTO HOSTPORT" for a container's mapping; rules are
  * found by their comment and deleted by their handle. */
 #define _GNU_SOURCE
@@ -216,7 +218,9 @@ static int delete_rules(const char *comment, bool prefix, const struct subnet *i
 }
 
 /* MYDOCKER_ROOT/networks/.nat-lock, held while the rules are read and
- * changed: two runs cannot map one port. An fd to close, or -1. */
+ * changed: the table is not deleted with one network's last rule while
+ * another's are added, and two runs cannot map one port. An fd to close,
+ * or -1. */
 static int nat_lock(void)
 {
 	char path[PATH_MAX] = "networks/.nat-lock";
@@ -234,8 +238,8 @@ static int nat_lock(void)
  * ip_forward on, the host would route from one network's bridge to
  * another's: dropped, as docker isolates its networks; and from any other
  * host with a route to the subnet, to every port of every container: only
- * the answers to the containers' own connections and what a -p mapping
- * sent on (ct status dnat) go in, as docker does since 28.0 (moby#48724).
+ * the answers to the containers' own connections go in, as docker does
+ * since 28.0 (moby#48724), and what a -p mapping sent on (ct status dnat).
  * And the bridge has route_localnet (network.c), which makes the kernel
  * take a packet to 127.0.0.0/8 that arrives on it: a container could reach
  * the services the host keeps to itself on 127.0.0.1 (CVE-2020-8558;

@@ -274,29 +274,76 @@ bool nft_table_exists(const char *name)
 	return netlink_talk(NETLINK_NETFILTER, nlh, NULL, NULL) == 0;
 }
 
-/* conntrack -D --reply-src ADDRESS: forgets the connections sent on to
- * address (by a DNAT), which would go on to whoever has it next while
- * packets keep coming (UDP: moby#8795; docker forgets them too). With a
- * filter (CTA_FILTER) from Linux 6.12; older kernels look for one exact
- * connection, find none, and the entries end with their timeouts. */
-int conntrack_forget(uint32_t address)
+/* A message to conntrack (NFNL_SUBSYS_CTNETLINK), about IPv4. */
+static struct nlmsghdr *conntrack_message(char *buf, size_t size, int type, int flags)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = new_message(buf, sizeof buf, (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE, 0,
+	struct nlmsghdr *nlh = new_message(buf, size, (NFNL_SUBSYS_CTNETLINK << 8) | type, flags,
 					   sizeof(struct nfgenmsg));
 	struct nfgenmsg *family = mnl_nlmsg_get_payload(nlh);
-	struct nlattr *tuple, *ip, *filter;
 
 	family->nfgen_family = AF_INET;
 	family->version = NFNETLINK_V0;
-	tuple = mnl_attr_nest_start(nlh, CTA_TUPLE_REPLY);
-	ip = mnl_attr_nest_start(nlh, CTA_TUPLE_IP);
-	mnl_attr_put_u32(nlh, CTA_IP_V4_SRC, htonl(address));
-	mnl_attr_nest_end(nlh, ip);
-	mnl_attr_nest_end(nlh, tuple);
-	filter = mnl_attr_nest_start(nlh, CTA_FILTER);
-	mnl_attr_put_u32(nlh, CTA_FILTER_ORIG_FLAGS, 0);
-	mnl_attr_put_u32(nlh, CTA_FILTER_REPLY_FLAGS, 1); /* the kernel's CTA_FILTER_F_CTA_IP_SRC */
-	mnl_attr_nest_end(nlh, filter);
-	return netlink_talk(NETLINK_NETFILTER, nlh, NULL, NULL);
+	return nlh;
+}
+
+/* Where a connection's answers come from: its CTA_TUPLE_REPLY's
+ * CTA_TUPLE_IP's CTA_IP_V4_SRC, the address a DNAT sent it on to. */
+static uint32_t reply_source(const struct nlattr *reply)
+{
+	struct nlattr *ip;
+
+	mnl_attr_for_each_nested(ip, reply) {
+		struct nlattr *attr;
+		if (mnl_attr_get_type(ip) != CTA_TUPLE_IP)
+			continue;
+		mnl_attr_for_each_nested(attr, ip)
+			if (mnl_attr_get_type(attr) == CTA_IP_V4_SRC)
+				return ntohl(mnl_attr_get_u32(attr));
+	}
+	return 0;
+}
+
+/* conntrack -D of one connection, named by its original tuple. */
+static void forget_connection(const struct nlattr *orig)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = conntrack_message(buf, sizeof buf, IPCTNL_MSG_CT_DELETE, 0);
+
+	mnl_attr_put(nlh, orig->nla_type, mnl_attr_get_payload_len(orig), mnl_attr_get_payload(orig));
+	netlink_talk(NETLINK_NETFILTER, nlh, NULL, NULL); /* ENOENT: it ended meanwhile */
+}
+
+/* One connection of the dump: forgotten if its answers come from the
+ * address in data. */
+static int forget_if_sent_to(const struct nlmsghdr *nlh, void *data)
+{
+	const uint32_t *address = data;
+	struct nlattr *attr, *orig = NULL;
+	bool sent_there = false;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(attr) == CTA_TUPLE_ORIG)
+			orig = attr;
+		else if (mnl_attr_get_type(attr) == CTA_TUPLE_REPLY)
+			sent_there = reply_source(attr) == *address;
+	}
+	if (orig && sent_there)
+		forget_connection(orig);
+	return MNL_CB_OK;
+}
+
+/* conntrack -D --reply-src ADDRESS: forgets the connections sent on to
+ * address (by a DNAT), which would go on to whoever has it next while
+ * packets keep coming (UDP: moby#8795). As docker does it (its netlink
+ * library's ConntrackDeleteFilters): a dump of the connections, and a
+ * delete for each one whose answers come from address, on another socket
+ * while the dump goes on. (Linux 6.12 can delete by a filter, CTA_FILTER,
+ * in one message; older kernels take that message for one exact
+ * connection, find none and delete nothing.) */
+int conntrack_forget(uint32_t address)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = conntrack_message(buf, sizeof buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP);
+
+	return netlink_talk(NETLINK_NETFILTER, nlh, forget_if_sent_to, &address);
 }

@@ -196,12 +196,12 @@ static int networks_lock(void)
 	return fd;
 }
 
-/* A network's way out: its masquerade rules (nat.c); route_localnet on
- * its bridge, so that the host's own 127.0.0.1:HOSTPORT may be sent on to
- * a container (the kernel drops a 127.x source on any link but lo unless
- * that is set; ip-sysctl docs); and ip_forward, which the host must have
- * to pass a packet from one link to another: turned on, and said, as
- * docker does. */
+/* A network's way out: its masquerade and isolation rules (nat.c); and
+ * ip_forward, which the host must have to pass a packet from one link to
+ * another: turned on, and said, as docker does. And route_localnet on its
+ * bridge, so that the host's own 127.0.0.1:HOSTPORT may be sent on to a
+ * container (the kernel drops a 127.x source on any link but lo unless
+ * that is set; ip-sysctl docs). */
 static int open_to_the_outside(const struct network *n)
 {
 	char path[PATH_MAX], forward[4] = "";

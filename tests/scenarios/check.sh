@@ -2,9 +2,9 @@
 # FAIL with the fix; and run pointing at it when start-up fails for a
 # reason it covers.
 
-# check makes (and removes) mydocker's nftables table from ch06-ports on,
+# check makes (and removes) mydocker's nftables table from ch06-nat on,
 # which other scenarios' networks share: one at a time there.
-exclusive ch06-ports
+exclusive ch06-nat
 
 since ch03-run
 

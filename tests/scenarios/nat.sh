@@ -1,11 +1,12 @@
-# ports.sh: chapter 6.4, port mapping (-p) and outbound NAT, in nftables'
-# table ip mydocker. The "outside" is a network namespace these scenarios
+# nat.sh: chapter 6, a network's way out (outbound NAT and its isolation,
+# ch06-nat) and port mapping (-p, ch06-ports), in nftables' table ip
+# mydocker. The "outside" is a network namespace these scenarios
 # make, 198.19.0.2, reached through a veth whose host end is 198.19.0.1:
 # traffic goes only to addresses the scenarios gave out, in 198.18.0.0/15.
 # Creating a network turns ip_forward on, as docker does: each scenario
 # puts it back as it found it.
 
-since ch06-ports
+since ch06-nat
 # They make links and rules every container shares: one at a time.
 exclusive
 
@@ -30,6 +31,115 @@ outside_stop() {
 
 # The container's web server: busybox httpd on port 80, serving "hello".
 WEB='mkdir -p /www && echo hello-from-the-container >/www/index.html && exec httpd -f -p 80 -h /www'
+
+# hint: masquerade what leaves the network's subnet by another link than its bridge: the outside sees the host's address.
+test_a_container_reaches_outside_through_masquerade() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	outside_start
+	mkdir -p "$T/www" && echo from-outside >"$T/www/index.html"
+	# (not through the function outside: $! must be httpd's own pid)
+	nsenter -t "$outside_pid" -n busybox httpd -f -vv -p 9999 -h "$T/www" 2>"$T/outside.log" &
+	local httpd=$!
+	wait_until "the outside's httpd listens" sh -c "nsenter -t $outside_pid -n busybox netstat -ltn | grep -q ':9999 '"
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	mydocker run --rm --net mdtone "${IMAGE[@]}" /bin/sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc -w 5 198.19.0.2 9999'
+	expect_status 0
+	expect_stdout_has from-outside
+	# (httpd -vv logs the client, as [::ffff:ADDRESS]:PORT)
+	grep -q '198\.19\.0\.1\]*:' "$T/outside.log" && ! grep -q '198\.18\.' "$T/outside.log" ||
+		fail "the outside did not see the host's address: $(cat "$T/outside.log")"
+	kill "$httpd"
+	wait "$httpd" 2>/dev/null
+	mydocker network rm mdtone
+	expect_status 0
+	outside_stop
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# Another host with a route to a network's subnet reaches none of its
+# containers' ports: ip_forward is on, and only the answers to the
+# containers' own connections go into the bridge.
+# hint: network create turns ip_forward on; in forward, per network, what goes out on its bridge passes if it answers (ct state established,related) or comes from the same bridge, and the rest is dropped.
+test_from_outside_no_container_port_is_reached() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) ip
+	outside_start
+	mydocker network create --subnet 198.18.1.0/24 mdtone
+	expect_status 0
+	expect_eq "ip_forward" 1 "$(cat /proc/sys/net/ipv4/ip_forward)"
+	mydocker run -d --name web --net mdtone "${IMAGE[@]}" /bin/sh -c "$WEB"
+	expect_status 0
+	wait_until "httpd listens" sh -c "'$MYDOCKER' exec web netstat -ltn | grep -q ':80 '"
+	ip=$(ps_json_field web ip)
+	outside ip route add 198.18.1.0/24 via 198.19.0.1 || fail "cannot route the outside to 198.18.1.0/24"
+	LAST_CMD="curl http://$ip:80/ (outside, straight to the container)"
+	[ -z "$(outside curl -s -m 3 "http://$ip:80/")" ] || fail "the outside reached the container's port 80 at $ip"
+	mydocker rm -f web
+	expect_status 0
+	mydocker network rm mdtone
+	expect_status 0
+	outside_stop
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# hint: A network's rules are those whose comment is exactly "net NAME": n1 is not the start of n10's.
+test_network_rm_leaves_the_rules_of_a_network_whose_name_it_begins() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) before=$(nft list ruleset)
+	mydocker network create --subnet 198.18.1.0/24 mdtn
+	expect_status 0
+	mydocker network create --subnet 198.18.2.0/24 mdtn0
+	expect_status 0
+	local rules=$(nft list table ip mydocker | grep -c 'comment "net mdtn0"')
+	[ "$rules" -gt 0 ] || fail "network create mdtn0 made no rule"
+	mydocker network rm mdtn
+	expect_status 0
+	expect_eq "the rules of mdtn0" "$rules" "$(nft list table ip mydocker | grep -c 'comment "net mdtn0"')"
+	mydocker network rm mdtn0
+	expect_status 0
+	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# A ruleset flushed under mydocker (`nft flush ruleset`, a firewall that
+# reloads its own) takes every network's isolation and masquerade with
+# it: check says so, and the next run --net puts the rules of every
+# network back. (The test deletes mydocker's table alone: the host's own
+# rules stay.)
+# hint: restore_network_rules(): under the networks' lock, when table ip mydocker is gone, nat_add_network() for every network; check_network_rules() says it is gone while networks exist.
+test_network_rules_lost_to_a_flush_come_back_with_the_next_run() {
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) before=$(nft list ruleset) rules after
+	mydocker network create --subnet 198.18.1.0/24 mdtn
+	expect_status 0
+	mydocker network create --subnet 198.18.2.0/24 mdtn0
+	expect_status 0
+	rules=$(nft list table ip mydocker | grep -c 'comment "net mdtn0*"')
+	[ "$rules" -gt 0 ] || fail "network create made no rule"
+	nft delete table ip mydocker
+	mydocker check
+	[ "$status" = 1 ] || fail "check found nothing wrong without table ip mydocker (exit $status)"
+	expect_stdout_has "FAIL  network rules: table ip mydocker is gone"
+	mydocker run --rm --net mdtn "${IMAGE[@]}" true
+	expect_status 0
+	after=$(nft list table ip mydocker 2>/dev/null | grep -c 'comment "net mdtn0*"')
+	expect_eq "both networks' rules after a run on one" "$rules" "$after"
+	mydocker check
+	expect_status 0
+	mydocker network rm mdtn mdtn0
+	expect_status 0
+	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
+	echo "$forward" >/proc/sys/net/ipv4/ip_forward
+}
+
+# hint: check_nat(): add and delete table ip mydocker (unless it is there); say whether ip_forward is on.
+test_check_says_what_nat_needs() {
+	local before=$(nft list ruleset)
+	mydocker check
+	grep -q '^ok    nftables: table ip mydocker can be made$' "$T/stdout" || fail "no ok line for nftables: $(stdout)"
+	grep -q '^ok    ip_forward: ' "$T/stdout" || fail "no line for ip_forward: $(stdout)"
+	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
+}
+
+since ch06-ports
 
 # part: 1
 # hint: DNAT in prerouting (traffic from elsewhere) and output (the host's own), for the host's addresses (fib daddr type local); 127.0.0.1 needs route_localnet on the bridge and a masquerade.
@@ -91,32 +201,6 @@ test_p_with_an_address_maps_the_port_at_that_address_only() {
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
 }
 
-# part: 2
-# hint: masquerade what leaves the network's subnet by another link than its bridge: the outside sees the host's address.
-test_a_container_reaches_outside_through_masquerade() {
-	local forward=$(cat /proc/sys/net/ipv4/ip_forward)
-	outside_start
-	mkdir -p "$T/www" && echo from-outside >"$T/www/index.html"
-	# (not through the function outside: $! must be httpd's own pid)
-	nsenter -t "$outside_pid" -n busybox httpd -f -vv -p 9999 -h "$T/www" 2>"$T/outside.log" &
-	local httpd=$!
-	wait_until "the outside's httpd listens" sh -c "nsenter -t $outside_pid -n busybox netstat -ltn | grep -q ':9999 '"
-	mydocker network create --subnet 198.18.1.0/24 mdtone
-	expect_status 0
-	mydocker run --rm --net mdtone "${IMAGE[@]}" /bin/sh -c 'printf "GET / HTTP/1.0\r\n\r\n" | nc -w 5 198.19.0.2 9999'
-	expect_status 0
-	expect_stdout_has from-outside
-	# (httpd -vv logs the client, as [::ffff:ADDRESS]:PORT)
-	grep -q '198\.19\.0\.1\]*:' "$T/outside.log" && ! grep -q '198\.18\.' "$T/outside.log" ||
-		fail "the outside did not see the host's address: $(cat "$T/outside.log")"
-	kill "$httpd"
-	wait "$httpd" 2>/dev/null
-	mydocker network rm mdtone
-	expect_status 0
-	outside_stop
-	echo "$forward" >/proc/sys/net/ipv4/ip_forward
-}
-
 # part: 1
 # hint: One table, table ip mydocker: a port mapped twice is refused (125); the last network's removal deletes the table.
 test_a_port_maps_once_and_the_ruleset_comes_back() {
@@ -147,7 +231,7 @@ test_a_port_maps_once_and_the_ruleset_comes_back() {
 
 # Another host with a route to a network's subnet reaches only what -p
 # maps: not the container's other ports at its own address.
-# part: 2
+# part: 1
 # hint: In forward, per network: what goes out on its bridge passes if it answers (ct state established,related), if -p sent it (ct status dnat), or if it comes from the same bridge; the rest is dropped.
 test_from_outside_only_the_mapped_ports_are_reached() {
 	local forward=$(cat /proc/sys/net/ipv4/ip_forward) ip
@@ -177,9 +261,9 @@ test_from_outside_only_the_mapped_ports_are_reached() {
 # container plays the attacker with the host's tools in its network
 # namespace (nsenter): its 127.0.0.1 through eth0 instead of lo, as one
 # with CAP_NET_RAW could craft it.
-# part: 2
+# part: 1
 # hint: A rule per network in table ip mydocker, before conntrack and NAT (prerouting, priority raw): what comes in on the bridge for 127.0.0.0/8 is dropped.
-# lab: holds from the start: ch06-network sets no route_localnet, so no packet to 127.0.0.1 gets in from a bridge; it guards against the hole route_localnet opens
+# lab: holds from the start: ch06-nat sets no route_localnet, so no packet to 127.0.0.1 gets in from a bridge; it guards against the hole route_localnet opens
 test_a_container_cannot_reach_what_the_host_serves_on_127_0_0_1() {
 	local forward=$(cat /proc/sys/net/ipv4/ip_forward) server pid
 	mkdir -p "$T/www" && echo host-only >"$T/www/index.html"
@@ -256,56 +340,6 @@ test_a_port_a_host_service_has_is_not_taken_over() {
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
 }
 
-# part: 1
-# hint: A network's rules are those whose comment is exactly "net NAME": n1 is not the start of n10's.
-test_network_rm_leaves_the_rules_of_a_network_whose_name_it_begins() {
-	local forward=$(cat /proc/sys/net/ipv4/ip_forward) before=$(nft list ruleset)
-	mydocker network create --subnet 198.18.1.0/24 mdtn
-	expect_status 0
-	mydocker network create --subnet 198.18.2.0/24 mdtn0
-	expect_status 0
-	local rules=$(nft list table ip mydocker | grep -c 'comment "net mdtn0"')
-	[ "$rules" -gt 0 ] || fail "network create mdtn0 made no rule"
-	mydocker network rm mdtn
-	expect_status 0
-	expect_eq "the rules of mdtn0" "$rules" "$(nft list table ip mydocker | grep -c 'comment "net mdtn0"')"
-	mydocker network rm mdtn0
-	expect_status 0
-	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
-	echo "$forward" >/proc/sys/net/ipv4/ip_forward
-}
-
-# A ruleset flushed under mydocker (`nft flush ruleset`, a firewall that
-# reloads its own) takes every network's isolation and masquerade with
-# it: check says so, and the next run --net puts the rules of every
-# network back. (The test deletes mydocker's table alone: the host's own
-# rules stay.)
-# part: 1
-# hint: restore_network_rules(): under the networks' lock, when table ip mydocker is gone, nat_add_network() for every network; check_nat() says it is gone while networks exist.
-test_network_rules_lost_to_a_flush_come_back_with_the_next_run() {
-	local forward=$(cat /proc/sys/net/ipv4/ip_forward) before=$(nft list ruleset) rules after
-	mydocker network create --subnet 198.18.1.0/24 mdtn
-	expect_status 0
-	mydocker network create --subnet 198.18.2.0/24 mdtn0
-	expect_status 0
-	rules=$(nft list table ip mydocker | grep -c 'comment "net mdtn0*"')
-	[ "$rules" -gt 0 ] || fail "network create made no rule"
-	nft delete table ip mydocker
-	mydocker check
-	[ "$status" = 1 ] || fail "check found nothing wrong without table ip mydocker (exit $status)"
-	expect_stdout_has "FAIL  network rules: table ip mydocker is gone"
-	mydocker run --rm --net mdtn "${IMAGE[@]}" true
-	expect_status 0
-	after=$(nft list table ip mydocker 2>/dev/null | grep -c 'comment "net mdtn0*"')
-	expect_eq "both networks' rules after a run on one" "$rules" "$after"
-	mydocker check
-	expect_status 0
-	mydocker network rm mdtn mdtn0
-	expect_status 0
-	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
-	echo "$forward" >/proc/sys/net/ipv4/ip_forward
-}
-
 # part: 2
 # hint: prune_ports(): rules whose comment names a container nobody looks after.
 test_prune_removes_the_rules_of_a_killed_container() {
@@ -363,16 +397,23 @@ test_network_rm_removes_the_port_rules_left_in_its_subnet() {
 # The connections the host sent on to a container (a DNAT's) go with its
 # port rules: at its end, and at network rm for the rules a killed
 # mydocker left. Else a UDP stream to the port keeps going to the old
-# address, and to whoever gets it next (moby#8795). Kernels before 6.12
-# cannot delete by a filter: there the entries end with their timeouts.
+# address, and to whoever gets it next (moby#8795). Another container's
+# connections stay.
 # part: 2
-# hint: conntrack_forget(ADDRESS): one IPCTNL_MSG_CT_DELETE with the reply's source address and CTA_FILTER, for each DNAT target once delete_rules() has deleted its rules.
+# hint: conntrack_forget(ADDRESS): a dump of the connections (IPCTNL_MSG_CT_GET, NLM_F_DUMP), and an IPCTNL_MSG_CT_DELETE with the original tuple of each whose reply comes from ADDRESS, once delete_rules() has deleted the DNAT's rules.
 test_the_connections_sent_on_to_a_container_go_with_its_port_rules() {
-	local forward=$(cat /proc/sys/net/ipv4/ip_forward) ip
+	local forward=$(cat /proc/sys/net/ipv4/ip_forward) ip kept
 	[ -r /proc/net/nf_conntrack ] || skip "no /proc/net/nf_conntrack to read the connections from"
-	printf '%s\n6.12\n' "$(uname -r)" | sort -V -C && skip "Linux $(uname -r) has no filtered conntrack delete (6.12)"
 	mydocker network create --subnet 198.18.1.0/24 mdtone
 	expect_status 0
+	mydocker network create --subnet 198.18.2.0/24 mdttwo
+	expect_status 0
+	mydocker run -d --name keep --net mdttwo -p 18086:86/udp "${IMAGE[@]}" sleep 1000
+	expect_status 0
+	kept=$(ps_json_field keep ip)
+	echo ping >/dev/udp/127.0.0.1/18086
+	wait_until "conntrack holds the datagram's connection, sent on to $kept" \
+		grep -q "dport=18086 .* src=$kept " /proc/net/nf_conntrack
 	for name in a b; do
 		mydocker run -d --name $name --net mdtone -p 18085:85/udp "${IMAGE[@]}" sleep 1000
 		expect_status 0
@@ -393,17 +434,10 @@ test_the_connections_sent_on_to_a_container_go_with_its_port_rules() {
 		fi
 		! grep "dport=18085 .* src=$ip " /proc/net/nf_conntrack || fail "a connection to $ip stayed after $name's end"
 	done
+	grep -q "dport=18086 .* src=$kept " /proc/net/nf_conntrack || fail "the connection to another container went too"
 	mydocker prune --force # b's layer and cgroup
-	mydocker rm -f b
+	mydocker rm -f b keep
+	mydocker network rm mdttwo
+	expect_status 0
 	echo "$forward" >/proc/sys/net/ipv4/ip_forward
-}
-
-# part: 2
-# hint: check_nat(): add and delete table ip mydocker (unless it is there); say whether ip_forward is on.
-test_check_says_what_nat_needs() {
-	local before=$(nft list ruleset)
-	mydocker check
-	grep -q '^ok    nftables: table ip mydocker can be made$' "$T/stdout" || fail "no ok line for nftables: $(stdout)"
-	grep -q '^ok    ip_forward: ' "$T/stdout" || fail "no line for ip_forward: $(stdout)"
-	expect_eq "the ruleset" "$before" "$(nft list ruleset)"
 }
