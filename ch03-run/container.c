@@ -44,7 +44,7 @@ static char **build_init_argv(char **command)
 		return NULL;
 	argv[i++] = "mydocker";
 	if (debug_enabled())
-		argv[i++] = "--debug";
+		argv[i++] = (char *)debug_flag(); /* with the start of our timeline */
 	argv[i++] = "init";
 	argv[i++] = "--";
 	memcpy(argv + i, command, n * sizeof *argv);

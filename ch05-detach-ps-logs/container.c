@@ -42,7 +42,7 @@ static char **build_init_argv(void)
 		return NULL;
 	argv[i++] = "mydocker";
 	if (debug_enabled())
-		argv[i++] = "--debug";
+		argv[i++] = (char *)debug_flag(); /* with the start of our timeline */
 	argv[i++] = "init";
 	return argv;
 }

@@ -96,12 +96,13 @@ static void print_usage(FILE *out)
 int main(int argc, char **argv)
 {
 	bool debug_on = false;
-	const struct flag flags[] = { { "--debug", 0, &debug_on, NULL }, { NULL, 0, NULL, NULL } };
+	const char *debug_since = NULL; /* --debug=START: from the mydocker that exec'd us */
+	const struct flag flags[] = { { "--debug", 0, &debug_on, &debug_since }, { NULL, 0, NULL, NULL } };
 	int code, i = command_flags(argc, argv, flags, print_usage, &code);
 
 	if (i < 0)
 		return code;
-	debug_set(debug_on);
+	debug_set(debug_on, debug_since);
 	if (i == argc) {
 		print_usage(stderr);
 		return EXIT_MYDOCKER;

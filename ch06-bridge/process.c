@@ -64,7 +64,7 @@ char **build_init_argv(const char *init)
 		return NULL;
 	argv[i++] = "mydocker";
 	if (debug_enabled())
-		argv[i++] = "--debug";
+		argv[i++] = (char *)debug_flag(); /* with the start of our timeline */
 	argv[i++] = (char *)init;
 	return argv;
 }

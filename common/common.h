@@ -44,9 +44,11 @@ void die_msg(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 void error_capture(char *buf, size_t size);
 
-/* debug.c: with --debug, narrate each step as "mydocker: => ...". */
-void debug_set(bool on);
+/* debug.c: with --debug, narrate each step, with its time since the
+ * start, as "mydocker:   1.234 ms => ...". */
+void debug_set(bool on, const char *since);
 bool debug_enabled(void);
+const char *debug_flag(void);
 void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* file.c: small files, such as those under /proc and /sys/fs/cgroup. */
@@ -96,7 +98,8 @@ int path_vprintf(char *out, size_t size, const char *fmt, va_list ap) __attribut
 struct flag {
 	const char *name;   /* "--force" */
 	char letter;        /* 'f' for -f, or 0 */
-	bool *on;           /* a flag without a value */
+	bool *on;           /* a flag without a value; with value too, one
+			       whose value is optional: NAME=VALUE only */
 	const char **value; /* a flag with one */
 };
 enum { FLAGS_HELP = -1, FLAGS_WRONG = -2 };

@@ -39,8 +39,10 @@ int parse_flags(int argc, char **argv, const struct flag *flags, char *why, size
 			snprintf(why, size, "unknown flag: %s", argv[i]);
 			return FLAGS_WRONG;
 		}
-		if (!f->value) {
+		if (f->on) { /* without a value, or with one after '=' only */
 			*f->on = true;
+			if (f->value)
+				*f->value = value;
 			continue;
 		}
 		if (!value && i + 1 == argc) {

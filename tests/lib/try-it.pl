@@ -8,8 +8,10 @@
 #                      given to it as its stdin
 #   anything else      the output expected, stdout and stderr together;
 #                      <id> is 12 hex digits, <pid> a number, <time> a
-#                      date and time, <name> adjective_name, … any text,
-#                      and a line that is only … any number of lines.
+#                      date and time, <name> adjective_name, <ms> the
+#                      time --debug puts before a step ("  1.234 ms"),
+#                      … any text, and a line that is only … any number
+#                      of lines.
 #
 # All commands run in one bash session from the repository, as root, with
 # ./run fixed to the stage, /var/lib/mydocker and /var/run/mydocker and
@@ -82,11 +84,12 @@ shift @parts;
 my %placeholder = (
 	'…' => '.*', '<id>' => '[0-9a-f]{12}', '<pid>' => '[0-9]+',
 	'<time>' => '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d', '<name>' => '[a-z]+_[a-z]+',
+	'<ms>' => ' *\d+\.\d{3} ms', # --debug's time since the start
 );
 
 sub pattern { # the placeholders as patterns, everything else as itself
 	my ($line) = @_;
-	my $p = join '', map { $placeholder{$_} // quotemeta } split /(…|<id>|<pid>|<time>|<name>)/, $line;
+	my $p = join '', map { $placeholder{$_} // quotemeta } split /(…|<id>|<pid>|<time>|<name>|<ms>)/, $line;
 	return qr/^$p$/;
 }
 

@@ -209,13 +209,28 @@ test_container_dies_with_mydocker() {
 	clean_up_after_sigkill
 }
 
-# hint: With --debug, call debug() at each step (common/debug.c); the tests look for these exact lines.
+# Each step says its time since the start of the command, on one clock for
+# mydocker and the init it execs: a timeline, in order.
+# hint: With --debug, call debug() at each step (common/debug.c); the tests look for these exact lines. init gets the start on its command line (debug_flag()).
 test_debug_narrates_the_steps() {
 	mydocker --debug run "${IMAGE[@]}" /bin/true
 	expect_status 0
 	expect_stderr_has "=> cloned pid"
 	expect_stderr_has "=> init: made / recursively private"
 	expect_stderr_has "=> init: mounted proc on /proc"
+	# (what one process writes may land before what another wrote a
+	# microsecond earlier: only what must come after is checked)
+	LAST_CMD="the times of the --debug lines"
+	grep '=> ' "$T/stderr" | awk '
+		!/^mydocker: +[0-9]+\.[0-9][0-9][0-9] ms => / { print "no time: " $0; bad = 1; next }
+		/=> cloned pid/ { cloned = $2 + 0 }
+		/=> init: / { if ($2 + 0 < cloned) { print "init before its clone: " $0; bad = 1 }
+		              if ($2 + 0 > last_init) last_init = $2 + 0 }
+		/=> container exited/ { exited = $2 + 0 }
+		END { if (last_init > exited) { print "init at " last_init " ms, after the exit at " exited " ms"; bad = 1 }
+		      if (exited <= 0 || exited > 5000) { print "the exit at " exited " ms"; bad = 1 }
+		      exit bad }' >"$T/times" ||
+		fail "the --debug lines are not a timeline on one clock: $(cat "$T/times")"
 }
 
 # Most hosts (systemd) mount / shared, so that a mount made in a copy of the
