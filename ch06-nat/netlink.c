@@ -257,18 +257,28 @@ int route_add_default(struct in_addr gateway)
 	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
+/* A message on the netfilter bus (NETLINK_NETFILTER): type is a
+ * subsystem's in its high byte and the message in its low one
+ * (NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETTABLE), about IPv4 (nfgenmsg's
+ * family: NFPROTO_IPV4, which is AF_INET). */
+static struct nlmsghdr *netfilter_message(char *buf, size_t size, int type, int flags)
+{
+	struct nlmsghdr *nlh = new_message(buf, size, type, flags, sizeof(struct nfgenmsg));
+	struct nfgenmsg *family = mnl_nlmsg_get_payload(nlh);
+
+	family->nfgen_family = NFPROTO_IPV4;
+	family->version = NFNETLINK_V0;
+	return nlh;
+}
+
 /* Does nftables have table ip NAME? One NFT_MSG_GETTABLE, as `nft list
  * table` begins with: libnftables would load, and read the whole ruleset
  * first, some milliseconds on every run --net (make bench). */
 bool nft_table_exists(const char *name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = new_message(buf, sizeof buf, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, 0,
-					   sizeof(struct nfgenmsg));
-	struct nfgenmsg *family = mnl_nlmsg_get_payload(nlh);
+	struct nlmsghdr *nlh = netfilter_message(buf, sizeof buf, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, 0);
 
-	family->nfgen_family = NFPROTO_IPV4;
-	family->version = NFNETLINK_V0;
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, name);
 	return netlink_talk(NETLINK_NETFILTER, nlh, NULL, NULL) == 0;
 }

@@ -258,32 +258,30 @@ int route_add_default(struct in_addr gateway)
 	return netlink_talk(NETLINK_ROUTE, nlh, NULL, NULL);
 }
 
+/* A message on the netfilter bus (NETLINK_NETFILTER): type is a
+ * subsystem's in its high byte and the message in its low one
+ * (NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_GETTABLE), about IPv4 (nfgenmsg's
+ * family: NFPROTO_IPV4, which is AF_INET). */
+static struct nlmsghdr *netfilter_message(char *buf, size_t size, int type, int flags)
+{
+	struct nlmsghdr *nlh = new_message(buf, size, type, flags, sizeof(struct nfgenmsg));
+	struct nfgenmsg *family = mnl_nlmsg_get_payload(nlh);
+
+	family->nfgen_family = NFPROTO_IPV4;
+	family->version = NFNETLINK_V0;
+	return nlh;
+}
+
 /* Does nftables have table ip NAME? One NFT_MSG_GETTABLE, as `nft list
  * table` begins with: libnftables would load, and read the whole ruleset
  * first, some milliseconds on every run --net (make bench). */
 bool nft_table_exists(const char *name)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = new_message(buf, sizeof buf, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, 0,
-					   sizeof(struct nfgenmsg));
-	struct nfgenmsg *family = mnl_nlmsg_get_payload(nlh);
+	struct nlmsghdr *nlh = netfilter_message(buf, sizeof buf, (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE, 0);
 
-	family->nfgen_family = NFPROTO_IPV4;
-	family->version = NFNETLINK_V0;
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, name);
 	return netlink_talk(NETLINK_NETFILTER, nlh, NULL, NULL) == 0;
-}
-
-/* A message to conntrack (NFNL_SUBSYS_CTNETLINK), about IPv4. */
-static struct nlmsghdr *conntrack_message(char *buf, size_t size, int type, int flags)
-{
-	struct nlmsghdr *nlh = new_message(buf, size, (NFNL_SUBSYS_CTNETLINK << 8) | type, flags,
-					   sizeof(struct nfgenmsg));
-	struct nfgenmsg *family = mnl_nlmsg_get_payload(nlh);
-
-	family->nfgen_family = AF_INET;
-	family->version = NFNETLINK_V0;
-	return nlh;
 }
 
 /* Where a connection's answers come from: its CTA_TUPLE_REPLY's
@@ -307,7 +305,7 @@ static uint32_t reply_source(const struct nlattr *reply)
 static void forget_connection(const struct nlattr *orig)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = conntrack_message(buf, sizeof buf, IPCTNL_MSG_CT_DELETE, 0);
+	struct nlmsghdr *nlh = netfilter_message(buf, sizeof buf, (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE, 0);
 
 	mnl_attr_put(nlh, orig->nla_type, mnl_attr_get_payload_len(orig), mnl_attr_get_payload(orig));
 	netlink_talk(NETLINK_NETFILTER, nlh, NULL, NULL); /* ENOENT: it ended meanwhile */
@@ -343,7 +341,8 @@ static int forget_if_sent_to(const struct nlmsghdr *nlh, void *data)
 int conntrack_forget(uint32_t address)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = conntrack_message(buf, sizeof buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP);
+	struct nlmsghdr *nlh = netfilter_message(buf, sizeof buf, (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET,
+						 NLM_F_DUMP);
 
 	return netlink_talk(NETLINK_NETFILTER, nlh, forget_if_sent_to, &address);
 }
