@@ -31,6 +31,9 @@ LDFLAGS :=
 # --as-needed leaves it out of the stages that do not call it. libnftables
 # (ch06-nat) is not linked: nat.c loads it with dlopen(3) when it needs it.
 LDLIBS := -Wl,--as-needed -Wl,-Bstatic -lcap -Wl,-Bdynamic -lcjson -lmnl -lm
+# ch07-layers: libarchive (layers: tar, gzip, zstd, safe extraction) and
+# nettle (sha256); --as-needed leaves them out of the stages before.
+LDLIBS += -larchive -lnettle
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined

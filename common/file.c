@@ -2,6 +2,7 @@
  * under /proc and /sys/fs/cgroup, records), making and removing directories. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <limits.h>
@@ -248,6 +249,25 @@ static int empty_files_of(int dirfd, char subdir[NAME_MAX + 1])
 	}
 	closedir(dir);
 	return ret;
+}
+
+/* du --apparent-size: the size of the files below path, in bytes. */
+static off_t counted; /* nftw(3) passes no data to its callback */
+
+static int count_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (type == FTW_F)
+		counted += st->st_size;
+	return 0;
+}
+
+off_t tree_size(const char *path)
+{
+	counted = 0;
+	nftw(path, count_file, 16, FTW_PHYS);
+	return counted;
 }
 
 /* rm -rf, with one directory open at a time and every call relative to

@@ -259,13 +259,15 @@ clean_after() {
 }
 
 # kept_in_root ROOT: what ROOT holds that it may not keep. It may keep its
-# images (and their unpacked copies), an empty containers/ (every
+# images (and their unpacked copies, and from ch07-layers their layers,
+# layers/HEX, never a half-loaded one, and layers/.lock), an empty containers/ (every
 # container's layer goes when the container does), and networks/.lock and
 # .nat-lock (once its networks are gone).
 kept_in_root() {
 	[ -d "$1" ] || return 0
 	(cd "$1" && find . -mindepth 1 -maxdepth 2) | awk '
-		$0 == "./images" || $0 == "./containers" || $0 == "./networks" { next }
+		$0 == "./images" || $0 == "./containers" || $0 == "./networks" || $0 == "./layers" { next }
+		/^\.\/layers\/[0-9a-f]+$/ && length($0) == 73 || $0 == "./layers/.lock" { next }
 		/^\.\/images\/[^.]/ || $0 == "./networks/.lock" || $0 == "./networks/.nat-lock" { next }
 		{ print "left in MYDOCKER_ROOT: " substr($0, 3) }'
 }
