@@ -79,11 +79,14 @@ static la_ssize_t read_tar(struct archive *a, void *data, const void **buffer)
 	return n;
 }
 
-/* The rest of the tar (past its end marker) and of the file, hashed too:
- * a digest is of every byte. Then both digests, "sha256:HEX" (the diff
- * id "" if the tar could not be read to its end). */
-static int finish_digests(struct blob *b, char *digest, char *diff_id, size_t size)
+/* The rest of the tar (past its end marker) and of the file, hashed too
+ * (a digest is of every byte), then both digests checked: 0, or -1 with
+ * why in error. The blob's digest is checked even when its tar was bad
+ * (diff_id NULL): a blob whose bytes are not the ones it is named by is
+ * said as such, whatever they broke. */
+static int check_digests(struct blob *b, const char *digest, const char *diff_id, char *error, size_t size)
 {
+	char stored[80], tar[80];
 	const void *ignored;
 	la_ssize_t n = 0, m;
 
@@ -91,12 +94,17 @@ static int finish_digests(struct blob *b, char *digest, char *diff_id, size_t si
 		;
 	while ((m = read_stored(NULL, b, &ignored)) > 0)
 		;
+	sha256_hex(&b->stored, stored, sizeof stored);
+	sha256_hex(&b->tar, tar, sizeof tar);
 	if (m < 0)
-		return -1;
-	sha256_hex(&b->stored, digest, size);
-	if (n == 0)
-		sha256_hex(&b->tar, diff_id, size);
-	return 0;
+		snprintf(error, size, "reading it: %s", strerror(errno));
+	else if (strcmp(stored, digest) != 0)
+		snprintf(error, size, "its bytes are %.19s..., not %.19s... as the manifest says", stored, digest);
+	else if (diff_id && (n < 0 || strcmp(tar, diff_id) != 0))
+		snprintf(error, size, "its tar is %.19s..., not the %.19s... the config names", tar, diff_id);
+	else
+		return 0;
+	return -1;
 }
 
 /* "sha256:" and 64 lowercase hex digits: nothing else names a blob (a
@@ -216,7 +224,6 @@ int layer_unpack(const char *blob, const char *dir, const char *digest, const ch
 {
 	struct blob *b = calloc(1, sizeof *b);
 	struct archive *in = archive_read_new(), *out = archive_write_disk_new();
-	char stored[80] = "", tar[80] = "";
 	int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = -1;
 
 	error[0] = '\0';
@@ -241,15 +248,8 @@ int layer_unpack(const char *blob, const char *dir, const char *digest, const ch
 		snprintf(error, size, "back from %s: %s", dir, strerror(errno));
 		ret = -1;
 	}
-	/* the digests, even when the tar was bad: a blob whose bytes are not
-	 * the ones it is named by is said as such, whatever they broke */
-	if (finish_digests(b, stored, tar, sizeof stored) == 0 && strcmp(stored, digest) != 0) {
-		snprintf(error, size, "its bytes are %.19s..., not %.19s... as the manifest says", stored, digest);
+	if (check_digests(b, digest, ret == 0 ? diff_id : NULL, error, size) < 0)
 		ret = -1;
-	} else if (ret == 0 && strcmp(tar, diff_id) != 0) {
-		snprintf(error, size, "its tar is %.19s..., not the %.19s... the config names", tar, diff_id);
-		ret = -1;
-	}
 out:
 	if (ret < 0 && here >= 0)
 		remove_tree(dir);
