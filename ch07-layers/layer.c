@@ -200,7 +200,8 @@ static int open_layer(struct blob *b, struct archive *in, char *error, size_t si
 {
 	struct archive_entry *entry;
 
-	archive_read_support_filter_all(b->raw);
+	archive_read_support_filter_gzip(b->raw); /* what the image spec allows: */
+	archive_read_support_filter_zstd(b->raw); /* gzip, zstd, or none */
 	archive_read_support_format_raw(b->raw);
 	archive_read_support_format_tar(in);
 	if (archive_read_open(b->raw, b, NULL, read_stored, NULL) != ARCHIVE_OK ||
