@@ -251,6 +251,26 @@ static int empty_files_of(int dirfd, char subdir[NAME_MAX + 1])
 	return ret;
 }
 
+/* cp from to, where to is a new file (O_EXCL): 0, or -1 with errno (to
+ * may be left, half-written). */
+int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ssize_t n = -1;
+
+	if (out >= 0) {
+		char buf[64 * 1024];
+		while ((n = read(in, buf, sizeof buf)) > 0 && write_all(out, buf, (size_t)n) == 0)
+			;
+		if (close(out) < 0)
+			n = -1;
+	}
+	if (in >= 0)
+		close(in);
+	return n == 0 ? 0 : -1;
+}
+
 /* du --apparent-size: the size of the files below path, in bytes. */
 static off_t counted; /* nftw(3) passes no data to its callback */
 

@@ -260,13 +260,15 @@ clean_after() {
 
 # kept_in_root ROOT: what ROOT holds that it may not keep. It may keep its
 # images (and their unpacked copies, and from ch07-layers their layers,
-# layers/HEX, never a half-loaded one, and layers/.lock), an empty containers/ (every
+# layers/HEX, never a half-loaded one, and layers/.lock; from ch07-save
+# whole blobs in blobs/sha256/, never a half-copied one), an empty containers/ (every
 # container's layer goes when the container does), and networks/.lock and
 # .nat-lock (once its networks are gone).
 kept_in_root() {
 	[ -d "$1" ] || return 0
-	(cd "$1" && find . -mindepth 1 -maxdepth 2) | awk '
+	(cd "$1" && find . -mindepth 1 -maxdepth 2 && find ./blobs/sha256 -mindepth 1 -name '.*' 2>/dev/null) | awk '
 		$0 == "./images" || $0 == "./containers" || $0 == "./networks" || $0 == "./layers" { next }
+		$0 == "./blobs" || $0 == "./blobs/sha256" { next }
 		/^\.\/layers\/[0-9a-f]+$/ && length($0) == 73 || $0 == "./layers/.lock" { next }
 		/^\.\/images\/[^.]/ || $0 == "./networks/.lock" || $0 == "./networks/.nat-lock" { next }
 		{ print "left in MYDOCKER_ROOT: " substr($0, 3) }'
