@@ -241,6 +241,7 @@ void mount_volumes(const char *root, char **specs);
 /* commit.c: mydocker commit CONTAINER IMAGE */
 int commit_container(const char *id, const char *image, bool force, char *const *command);
 int commit_command(int argc, char **argv);
+void prune_commits(void);
 
 /* layer.c: one layer of an image, unpacked, its digests checked. A
  * digest is "sha256:" and 64 lowercase hex digits. */
@@ -254,7 +255,6 @@ int layer_unpack(const char *blob, const char *dir, const char *digest, const ch
 /* load.c: mydocker load -i DIR, an OCI image layout. */
 int load_command(int argc, char **argv);
 void forget_unused_layers(void);
-void prune_commits(void);
 
 /* names.c: container names. */
 bool container_name_is_valid(const char *name);

@@ -11,8 +11,10 @@
  * config lists each layer's diff id (rootfs.diff_ids: the sha256 of the
  * layer's tar once unpacked). Every blob's bytes are checked against its
  * name. Each layer is unpacked once, into MYDOCKER_ROOT/layers/HEX/ (HEX
- * of its diff id), and shared by every image that has it; the image is
- * MYDOCKER_ROOT/images/NAME.json, written last. */
+ * of its diff id), and shared by every image that has it; every blob is
+ * kept as it came in MYDOCKER_ROOT/blobs/sha256/HEX, for save; the image
+ * is MYDOCKER_ROOT/images/NAME.json, written last. A tar of a layout (a
+ * file, or stdin) is unpacked first, then read as a directory. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>

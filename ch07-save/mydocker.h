@@ -253,6 +253,7 @@ void mount_volumes(const char *root, char **specs);
 /* commit.c: mydocker commit CONTAINER IMAGE */
 int commit_container(const char *id, const char *image, bool force, char *const *command);
 int commit_command(int argc, char **argv);
+void prune_commits(void);
 
 /* layer.c: one layer of an image, unpacked, its digests checked. A
  * digest is "sha256:" and 64 lowercase hex digits. */
@@ -263,7 +264,8 @@ int layer_dir(const char *diff_id, char *out, size_t size);
 int layer_unpack(const char *blob, const char *dir, const char *digest, const char *diff_id, char *error,
 		 size_t size);
 
-/* load.c: mydocker load -i DIR, an OCI image layout. */
+/* load.c: mydocker load [-i DIR|FILE], an OCI image layout or its tar;
+ * the store of layers and blobs. */
 int load_command(int argc, char **argv);
 void forget_unused_layers(void);
 int stored_blob_path(const char *digest, char *out, size_t size);
@@ -279,7 +281,6 @@ int stored_blob_path(const char *digest, char *out, size_t size);
 
 /* save.c: mydocker save [-o FILE] IMAGE, a tar of an OCI image layout. */
 int save_command(int argc, char **argv);
-void prune_commits(void);
 
 /* names.c: container names. */
 bool container_name_is_valid(const char *name);
