@@ -32,6 +32,17 @@ static int parse_id(const char *text, unsigned *id)
 	return 0;
 }
 
+/* A line of a passwd(5) or group(5) file, its newline dropped, split on
+ * ':' into f[0..n-1] ("" past its last field). */
+static void split_fields(char *line, char **f, int n)
+{
+	char *rest = line;
+
+	line[strcspn(line, "\n")] = '\0';
+	for (int i = 0; i < n; i++)
+		f[i] = rest ? strsep(&rest, ":") : "";
+}
+
 /* The line of a passwd(5) or group(5) file whose name (its first field)
  * is key, or, when key is a number, whose id (its third) is: its fields
  * split on ':' into f[0..5] ("" past the last), in line. 0, or -1 if
@@ -43,10 +54,7 @@ static int find_entry(const char *file, const char *key, char *line, int size, c
 	int found = -1;
 
 	while (in && found < 0 && fgets(line, size, in)) {
-		char *rest = line;
-		line[strcspn(line, "\n")] = '\0';
-		for (int i = 0; i < 6; i++)
-			f[i] = rest ? strsep(&rest, ":") : "";
+		split_fields(line, f, 6);
 		if (strcmp(f[0], key) == 0 || (parse_id(key, &id) == 0 && strcmp(f[2], key) == 0))
 			found = 0;
 	}
@@ -64,10 +72,8 @@ static int supplementary_groups(const char *user, gid_t groups[MAX_GROUPS])
 	int n = 0;
 
 	while (in && n < MAX_GROUPS && fgets(line, sizeof line, in)) {
-		char *rest = line, *f[4], *member;
-		line[strcspn(line, "\n")] = '\0';
-		for (int i = 0; i < 4; i++)
-			f[i] = rest ? strsep(&rest, ":") : "";
+		char *f[4], *member;
+		split_fields(line, f, 4);
 		while ((member = strsep(&f[3], ",")))
 			if (strcmp(member, user) == 0 && parse_id(f[2], &groups[n]) == 0)
 				n++;

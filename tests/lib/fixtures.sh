@@ -21,3 +21,10 @@ fixtures_setup() {
 		PROBE=$HELPERS/probe
 	fi
 }
+
+# layout DIR NAME [--cmd JSON] [--config JSON] [--arch ARCH] [--break WHAT]
+# LAYER...: an OCI image layout made offline (tests/helpers/make-oci-layout
+# says how), from ch07-layers on; fails the scenario if it cannot.
+layout() {
+	"$HELPERS/../../tests/helpers/make-oci-layout" "$@" || fail "make-oci-layout $*"
+}

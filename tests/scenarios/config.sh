@@ -9,13 +9,13 @@ since ch07-config
 # app_image [LAYOUT-ARGS...]: loads image "app": busybox, and a layer with
 # a user app (1000) in groups app (1000) and staff (50), and /srv/hello.
 app_image() {
-	"$HELPERS/../../tests/helpers/make-oci-layout" "$T/L" app "$@" "$HELPERS/../images/busybox.tar" \
+	layout "$T/L" app "$@" "$HELPERS/../images/busybox.tar" \
 		'top:etc/passwd=root:x:0:0:root:/root:/bin/sh
 app:x:1000:1000:app:/home/app:/bin/sh
 ,etc/group=root:x:0:
 staff:x:50:app
 app:x:1000:
-,srv/hello=hi' || fail "make-oci-layout could not make the image"
+,srv/hello=hi'
 	mydocker load -i "$T/L"
 	expect_status 0
 }
@@ -118,8 +118,7 @@ test_stop_sends_the_image_s_stop_signal() {
 # An image for another machine is refused at load, and leaves nothing.
 # hint: load_image(): the config's os and architecture against this machine's (for_this_machine()).
 test_an_image_for_another_machine_is_refused() {
-	"$HELPERS/../../tests/helpers/make-oci-layout" "$T/L" other --arch arm64 --cmd '["true"]' 'a:a=1' ||
-		fail "make-oci-layout could not make the image"
+	layout "$T/L" other --arch arm64 --cmd '["true"]' 'a:a=1'
 	mydocker load -i "$T/L"
 	expect_status 125
 	expect_one_error_line "is for linux/arm64"

@@ -5,11 +5,6 @@
 
 since ch07-layers
 
-# layout DIR NAME [--cmd JSON] [--break WHAT] LAYER...: an OCI image layout
-# (tests/helpers/make-oci-layout says how).
-layout() {
-	"$HELPERS/../../tests/helpers/make-oci-layout" "$@" || fail "make-oci-layout $*"
-}
 BUSYBOX=$HELPERS/../images/busybox.tar
 
 # A base layer (busybox) and one on top that deletes /bin/vi (a whiteout)

@@ -7,9 +7,8 @@ since ch07-save
 
 # A two-layer image, "two", loaded from a layout made here.
 two_layers() {
-	"$HELPERS/../../tests/helpers/make-oci-layout" "$T/L" two --cmd '["cat", "/etc/only"]' \
-		"$HELPERS/../images/busybox.tar" 'top:etc/only=from-the-top-layer' ||
-		fail "make-oci-layout could not make the image"
+	layout "$T/L" two --cmd '["cat", "/etc/only"]' "$HELPERS/../images/busybox.tar" \
+		'top:etc/only=from-the-top-layer'
 	mydocker load -i "$T/L"
 	expect_status 0
 }
