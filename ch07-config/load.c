@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +43,6 @@ static cJSON *read_json_blob(const char *dir, const char *digest)
 {
 	bool index = digest && strcmp(digest, "index.json") == 0;
 	char path[PATH_MAX], actual[DIGEST_LEN + 1];
-	struct sha256_ctx sha;
 	char *text;
 	cJSON *json = NULL;
 
@@ -57,9 +55,7 @@ static cJSON *read_json_blob(const char *dir, const char *digest)
 		error_errno("load: %s", path);
 		return NULL;
 	}
-	sha256_init(&sha);
-	sha256_update(&sha, strlen(text), (const uint8_t *)text);
-	sha256_hex(&sha, actual, sizeof actual);
+	sha256_text(text, actual, sizeof actual);
 	if (!index && strcmp(actual, digest) != 0)
 		error_msg("load: %s: its bytes are %.19s..., not the %.19s... it is named by", path, actual, digest);
 	else if (!(json = cJSON_Parse(text)))
@@ -249,9 +245,45 @@ static bool for_this_machine(const cJSON *config, const char *name, const char *
 	return true;
 }
 
+/* Whether an index entry's platform is this machine's: linux/here. */
+static bool is_this_platform(const cJSON *entry, const char *here)
+{
+	const cJSON *platform = cJSON_GetObjectItemCaseSensitive(entry, "platform");
+	const char *os = json_string(platform, "os"), *arch = json_string(platform, "architecture");
+
+	return os && arch && here && strcmp(os, "linux") == 0 && strcmp(arch, here) == 0;
+}
+
+/* The manifest digest names, parsed; or, when digest names an index of one
+ * image for several machines (docker's multi-arch images, as skopeo copy
+ * keeps them), the manifest of its entry for this machine, its digest
+ * into chosen. Only that entry is read: skopeo copy without --all leaves
+ * the other machines' blobs out. NULL (said). */
+static cJSON *read_manifest(const char *dir, const char *digest, const char *name, char *chosen, size_t size)
+{
+	const char *here = THIS_ARCHITECTURE;
+	cJSON *m = read_json_blob(dir, digest);
+	const cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(m, "manifests"), 0);
+
+	snprintf(chosen, size, "%s", digest);
+	if (!entry)
+		return m; /* an image's manifest (or nothing: said) */
+	while (entry && !is_this_platform(entry, here))
+		entry = entry->next;
+	if (!entry) {
+		error_msg("load: image %s has no manifest for linux/%s", name ? name : digest, here ? here : "?");
+		cJSON_Delete(m);
+		return NULL;
+	}
+	snprintf(chosen, size, "%s", json_string(entry, "digest") ? json_string(entry, "digest") : "");
+	cJSON_Delete(m);
+	return read_json_blob(dir, chosen);
+}
+
 static int load_image(const char *dir, const char *digest, const char *name)
 {
-	cJSON *manifest = read_json_blob(dir, digest), *config = NULL;
+	char chosen[DIGEST_LEN + 1];
+	cJSON *manifest = read_manifest(dir, digest, name, chosen, sizeof chosen), *config = NULL;
 	const char *id = json_string(cJSON_GetObjectItemCaseSensitive(manifest, "config"), "digest");
 	int ret = -1;
 

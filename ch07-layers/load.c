@@ -17,7 +17,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +43,6 @@ static cJSON *read_json_blob(const char *dir, const char *digest)
 {
 	bool index = digest && strcmp(digest, "index.json") == 0;
 	char path[PATH_MAX], actual[DIGEST_LEN + 1];
-	struct sha256_ctx sha;
 	char *text;
 	cJSON *json = NULL;
 
@@ -57,9 +55,7 @@ static cJSON *read_json_blob(const char *dir, const char *digest)
 		error_errno("load: %s", path);
 		return NULL;
 	}
-	sha256_init(&sha);
-	sha256_update(&sha, strlen(text), (const uint8_t *)text);
-	sha256_hex(&sha, actual, sizeof actual);
+	sha256_text(text, actual, sizeof actual);
 	if (!index && strcmp(actual, digest) != 0)
 		error_msg("load: %s: its bytes are %.19s..., not the %.19s... it is named by", path, actual, digest);
 	else if (!(json = cJSON_Parse(text)))

@@ -19,7 +19,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +78,6 @@ static cJSON *read_json_blob(const char *dir, const char *digest)
 {
 	bool index = digest && strcmp(digest, "index.json") == 0;
 	char path[PATH_MAX], actual[DIGEST_LEN + 1];
-	struct sha256_ctx sha;
 	char *text;
 	cJSON *json = NULL;
 
@@ -92,9 +90,7 @@ static cJSON *read_json_blob(const char *dir, const char *digest)
 		error_errno("load: %s", path);
 		return NULL;
 	}
-	sha256_init(&sha);
-	sha256_update(&sha, strlen(text), (const uint8_t *)text);
-	sha256_hex(&sha, actual, sizeof actual);
+	sha256_text(text, actual, sizeof actual);
 	if (!index && strcmp(actual, digest) != 0)
 		error_msg("load: %s: its bytes are %.19s..., not the %.19s... it is named by", path, actual, digest);
 	else if (!(json = cJSON_Parse(text)))
@@ -314,9 +310,45 @@ static bool for_this_machine(const cJSON *config, const char *name, const char *
 	return true;
 }
 
+/* Whether an index entry's platform is this machine's: linux/here. */
+static bool is_this_platform(const cJSON *entry, const char *here)
+{
+	const cJSON *platform = cJSON_GetObjectItemCaseSensitive(entry, "platform");
+	const char *os = json_string(platform, "os"), *arch = json_string(platform, "architecture");
+
+	return os && arch && here && strcmp(os, "linux") == 0 && strcmp(arch, here) == 0;
+}
+
+/* The manifest digest names, parsed; or, when digest names an index of one
+ * image for several machines (docker's multi-arch images, as skopeo copy
+ * keeps them), the manifest of its entry for this machine, its digest
+ * into chosen. Only that entry is read: skopeo copy without --all leaves
+ * the other machines' blobs out. NULL (said). */
+static cJSON *read_manifest(const char *dir, const char *digest, const char *name, char *chosen, size_t size)
+{
+	const char *here = THIS_ARCHITECTURE;
+	cJSON *m = read_json_blob(dir, digest);
+	const cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(m, "manifests"), 0);
+
+	snprintf(chosen, size, "%s", digest);
+	if (!entry)
+		return m; /* an image's manifest (or nothing: said) */
+	while (entry && !is_this_platform(entry, here))
+		entry = entry->next;
+	if (!entry) {
+		error_msg("load: image %s has no manifest for linux/%s", name ? name : digest, here ? here : "?");
+		cJSON_Delete(m);
+		return NULL;
+	}
+	snprintf(chosen, size, "%s", json_string(entry, "digest") ? json_string(entry, "digest") : "");
+	cJSON_Delete(m);
+	return read_json_blob(dir, chosen);
+}
+
 static int load_image(const char *dir, const char *digest, const char *name)
 {
-	cJSON *manifest = read_json_blob(dir, digest), *config = NULL;
+	char chosen[DIGEST_LEN + 1];
+	cJSON *manifest = read_manifest(dir, digest, name, chosen, sizeof chosen), *config = NULL;
 	const char *id = json_string(cJSON_GetObjectItemCaseSensitive(manifest, "config"), "digest");
 	int ret = -1;
 
@@ -325,7 +357,7 @@ static int load_image(const char *dir, const char *digest, const char *name)
 	else if (manifest && !id)
 		error_msg("load: image %s: its manifest names no config (an index of several platforms?)", name);
 	else if (manifest && (config = read_json_blob(dir, id)) && for_this_machine(config, name, THIS_ARCHITECTURE) &&
-		 store_layers(dir, manifest, config) == 0 && write_image(name, digest, manifest, config) == 0) {
+		 store_layers(dir, manifest, config) == 0 && write_image(name, chosen, manifest, config) == 0) {
 		printf("Loaded image: %s\n", name);
 		ret = 0;
 	}
@@ -399,8 +431,10 @@ int load_command(int argc, char **argv)
 	else
 		dir = unpack_archive(input ? input : "-", tmp, sizeof tmp);
 	ret = dir ? load_images(dir) : EXIT_MYDOCKER;
-	if (ret != 0)
-		remove_unused_layers(); /* those this load added: it leaves nothing */
+	/* the layers and blobs no image lists: a refused image's (a load
+	 * leaves nothing), an index of several machines' (the image lists the
+	 * manifest it took) */
+	remove_unused_layers();
 	if (dir == tmp)
 		remove_tree(tmp);
 	close(lock);

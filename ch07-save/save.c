@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,12 +111,9 @@ static int add_blob(int out, const char *digest, const char *path)
 /* A blob made here (a config, a manifest): its digest into digest. */
 static int add_made_blob(int out, const char *text, char *digest, size_t size)
 {
-	struct sha256_ctx sha;
 	char name[128];
 
-	sha256_init(&sha);
-	sha256_update(&sha, strlen(text), (const uint8_t *)text);
-	sha256_hex(&sha, digest, size);
+	sha256_text(text, digest, size);
 	snprintf(name, sizeof name, "blobs/sha256/%s", digest + strlen(SHA256));
 	return add_text(out, name, text);
 }

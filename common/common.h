@@ -68,9 +68,11 @@ int remove_tree(const char *path);
 off_t tree_size(const char *path);
 int copy_file(const char *from, const char *to);
 
-/* digest.c: "sha256:HEX" of what a nettle sha256 context has hashed. */
+/* digest.c: "sha256:HEX" of what a nettle sha256 context has hashed, of a
+ * string, of a file. */
 struct sha256_ctx;
 void sha256_hex(struct sha256_ctx *sha, char *out, size_t size);
+void sha256_text(const char *text, char *out, size_t size);
 int sha256_file(const char *path, char *out, size_t size);
 /* A copy that never waits for a slow reader: copy_buffered() reads from
  * only once what it read before has all been written to `to`, which is

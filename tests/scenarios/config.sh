@@ -124,3 +124,17 @@ test_an_image_for_another_machine_is_refused() {
 	expect_one_error_line "is for linux/arm64"
 	expect_eq "layers left" "" "$(ls "$MYDOCKER_ROOT/layers" 2>/dev/null)"
 }
+
+# An index of one image for several machines (a multi-arch image, as
+# skopeo copy keeps it): load takes this machine's entry, and reads no
+# other (the arm64 entry's blobs are not there).
+# hint: read_manifest(): an index among the manifests is searched for linux/THIS_ARCHITECTURE (is_this_platform()); only that entry is read.
+test_load_takes_this_machine_s_image_of_several() {
+	layout "$T/L" multi --platforms --cmd '["cat", "/m"]' "$HELPERS/../images/busybox.tar" 'a:m=the-amd64-image'
+	mydocker load -i "$T/L"
+	expect_status 0
+	expect_stdout "Loaded image: multi"
+	mydocker run --rm multi
+	expect_status 0
+	expect_stdout "the-amd64-image"
+}

@@ -90,7 +90,8 @@ test_load_refuses_a_broken_layout_and_leaves_nothing() {
 		missing) why="No such file or directory" ;;
 		diffid) why="the config names" ;;
 		truncate) why="not a layer" ;;
-		nested) why="names no config" ;;
+		nested) why="names no config" # from ch07-config on, load looks for this machine's entry
+			at_least ch07-config && why="has no manifest for linux/amd64" ;;
 		empty) why="index.json: not JSON" && : >"$T/L/index.json" ;;
 		none) why="lists no image" && echo '{"schemaVersion": 2, "manifests": []}' >"$T/L/index.json" ;;
 		esac
