@@ -159,7 +159,7 @@ test_commit_refuses_bad_names_and_existing_images() {
 	local bad
 	local busybox_tar
 	busybox_tar=$(sha256sum <"$MYDOCKER_ROOT/images/busybox.tar")
-	for bad in a/b .. ../x "" busybox.tar test.tar; do
+	for bad in a//b .. ../x "" busybox.tar test.tar; do
 		mydocker commit "$id" "$bad"
 		expect_status 125
 		expect_one_error_line "invalid image name"

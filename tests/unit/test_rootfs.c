@@ -42,7 +42,7 @@ static int teardown(void **state)
 static void test_image_names(void **state)
 {
 	const char *good[] = { "busybox", "a", "my-image_2.0", "A9" };
-	const char *bad[] = { "", "..", ".", ".hidden", "a/b", "../etc", "-x", "_x", "a b", "a:b",
+	const char *bad[] = { "", "..", ".", ".hidden", "a//b", "../etc", "-x", "_x", "a b", "a:",
 			      "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 65 */ };
 	(void)state;
 

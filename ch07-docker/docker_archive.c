@@ -1,0 +1,147 @@
+/* docker_archive.c: the archive `docker save` wrote before docker 25 (and
+ * skopeo's docker-archive still writes), turned into an OCI image layout
+ * in the directory it was unpacked into, so that load reads one format:
+ *
+ *   manifest.json   [{"Config": "HEX.json", "RepoTags": ["nginx:1.25"],
+ *                     "Layers": ["HEX.tar", ...]}, ...]   (bottom first)
+ *   HEX.json        the image's config, as in an OCI image
+ *   HEX.tar         a layer (or HEX/layer.tar, a symlink to it)
+ *
+ * Its files are named by digest but nothing checks those names: each is
+ * hashed here, linked as blobs/sha256/HEX of what it holds, and then
+ * checked again as the OCI layout's blobs are. A manifest is made for
+ * each image and index.json names one per tag. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "json.h"
+#include "mydocker.h"
+
+/* dir/file as a blob of the layout: linked as blobs/sha256/HEX of its
+ * bytes (a file listed twice is linked once). Its descriptor, or NULL
+ * (said). */
+static cJSON *file_as_blob(const char *dir, const char *file, const char *type)
+{
+	char top[PATH_MAX], path[PATH_MAX], real[PATH_MAX], blob[PATH_MAX], digest[DIGEST_LEN + 1];
+	struct stat st;
+
+	/* a name, or a symlink of the archive, that leads out is refused:
+	 * what it resolves to must be below dir (realpath(3)) */
+	if (!file || !realpath(dir, top) || snprintf(path, sizeof path, "%s/%s", top, file) >= (int)sizeof path ||
+	    !realpath(path, real) || strncmp(real, top, strlen(top)) != 0 || real[strlen(top)] != '/' ||
+	    stat(real, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || sha256_file(real, digest, sizeof digest) < 0 ||
+	    snprintf(blob, sizeof blob, "%s/blobs/sha256/%s", top, digest + strlen(SHA256)) >= (int)sizeof blob ||
+	    (link(real, blob) < 0 && errno != EEXIST)) {
+		error_msg("load: manifest.json names %.80s, not a file of the archive", file ? file : "(nothing)");
+		return NULL;
+	}
+	return descriptor(type, digest, st.st_size);
+}
+
+/* The manifest of one entry of manifest.json, written as a blob: its
+ * descriptor, or NULL (said). */
+static cJSON *entry_manifest(const char *dir, const cJSON *entry)
+{
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(entry, "Layers");
+	cJSON *m, *layers, *d = file_as_blob(dir, json_string(entry, "Config"), CONFIG_TYPE);
+	char path[PATH_MAX], digest[DIGEST_LEN + 1], *text = NULL;
+	bool ok = d != NULL;
+
+	if (cJSON_GetArraySize(files) == 0) {
+		error_msg("load: manifest.json lists an image with no layers");
+		cJSON_Delete(d);
+		return NULL;
+	}
+	m = cJSON_CreateObject();
+	cJSON_AddNumberToObject(m, "schemaVersion", 2);
+	cJSON_AddStringToObject(m, "mediaType", MANIFEST_TYPE);
+	cJSON_AddItemToObject(m, "config", d);
+	layers = cJSON_AddArrayToObject(m, "layers");
+	for (const cJSON *f = cJSON_GetArrayItem(files, 0); ok && f; f = f->next)
+		if ((ok = (d = file_as_blob(dir, cJSON_GetStringValue(f), LAYER_TYPE)) != NULL))
+			cJSON_AddItemToArray(layers, d);
+	d = NULL;
+	if (ok && (text = cJSON_PrintUnformatted(m))) {
+		sha256_text(text, digest, sizeof digest);
+		if (snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, digest + strlen(SHA256)) < (int)sizeof path &&
+		    write_file_atomic(path, text) == 0)
+			d = descriptor(MANIFEST_TYPE, digest, (off_t)strlen(text));
+		else
+			error_errno("load: write a manifest in %s", dir);
+	}
+	free(text);
+	cJSON_Delete(m);
+	return d;
+}
+
+/* manifest, named name (an image with no tag has none: load refuses it),
+ * added to list. */
+static void add_named(cJSON *list, const cJSON *manifest, const char *name)
+{
+	cJSON *d = cJSON_Duplicate(manifest, true);
+
+	if (d && name)
+		cJSON_AddStringToObject(cJSON_AddObjectToObject(d, "annotations"), REF_NAME, name);
+	if (d)
+		cJSON_AddItemToArray(list, d);
+}
+
+/* The layout's index.json: each entry's manifest once per tag. */
+static int write_index(const char *dir, const cJSON *entries)
+{
+	cJSON *index = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(index, "manifests");
+	char path[PATH_MAX], *text = NULL;
+	int ret = 0;
+
+	cJSON_AddNumberToObject(index, "schemaVersion", 2);
+	for (const cJSON *e = cJSON_GetArrayItem(entries, 0); e && ret == 0; e = e->next) {
+		const cJSON *tags = cJSON_GetObjectItemCaseSensitive(e, "RepoTags");
+		cJSON *manifest = entry_manifest(dir, e);
+
+		if (!manifest)
+			ret = -1;
+		for (const cJSON *tag = cJSON_GetArrayItem(tags, 0); manifest && tag; tag = tag->next)
+			add_named(list, manifest, cJSON_GetStringValue(tag));
+		if (manifest && cJSON_GetArraySize(tags) == 0)
+			add_named(list, manifest, NULL);
+		cJSON_Delete(manifest);
+	}
+	if (ret == 0 && (!(text = cJSON_PrintUnformatted(index)) ||
+			 snprintf(path, sizeof path, "%s/index.json", dir) >= (int)sizeof path ||
+			 write_file_atomic(path, text) < 0)) {
+		error_errno("load: write %s/index.json", dir);
+		ret = -1;
+	}
+	free(text);
+	cJSON_Delete(index);
+	return ret;
+}
+
+/* dir, an unpacked docker archive, made an OCI layout: 0, or -1 (said). */
+int docker_archive_to_layout(const char *dir)
+{
+	char path[PATH_MAX], *text;
+	cJSON *entries;
+	int ret = -1;
+
+	if (snprintf(path, sizeof path, "%s/blobs/sha256", dir) >= (int)sizeof path || mkdir_p(path, 0700) < 0 ||
+	    snprintf(path, sizeof path, "%s/manifest.json", dir) >= (int)sizeof path || !(text = read_file_all(path))) {
+		error_errno("load: %s", path);
+		return -1;
+	}
+	if (!cJSON_IsArray(entries = cJSON_Parse(text)) || cJSON_GetArraySize(entries) == 0)
+		error_msg("load: manifest.json of the archive lists no image");
+	else
+		ret = write_index(dir, entries);
+	cJSON_Delete(entries);
+	free(text);
+	return ret;
+}
