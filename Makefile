@@ -79,10 +79,12 @@ build/images/busybox.tar: tools/make-image | build/deps.ok
 install-image: build/images/busybox.tar
 	@tools/install-image $< $(MYDOCKER_ROOT)
 
-# Installs missing packages (as root) or says which to install.
+# Installs missing packages (as root) or says which to install; fetches
+# nginx's .debs for tools/make-nginx-image (ch07-config's try-it).
 build/deps.ok: tools/ensure-deps
 	@mkdir -p build
 	tools/ensure-deps
+	tools/ensure-deps nginx
 	@touch $@
 deps: build/deps.ok
 
