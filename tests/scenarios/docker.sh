@@ -137,3 +137,30 @@ test_inspect_shows_the_image_s_config() {
 	expect_status 125
 	expect_one_error_line "no such image: nosuch"
 }
+
+# podman, a real caller, reads what save writes (and gives the image the
+# id images shows), and load reads what podman save writes in docker's
+# format. podman keeps its store, its state and its network config in
+# the scenario's own dirs (vfs: no mounts), so nothing is left.
+# hint: save's OCI layout is what podman load reads; docker_archive_to_layout() reads podman save --format docker-archive.
+test_podman_loads_what_save_writes_and_back() {
+	command -v podman >/dev/null || fail "podman is not installed (tools/ensure-deps installs it)"
+	local id
+	local -a podman=(podman --root "$T/podman" --runroot "$T/podman-run" --tmpdir "$T/podman-tmp"
+		--storage-driver vfs --events-backend none --cgroup-manager cgroupfs
+		--network-backend cni --network-config-dir "$T/podman-net")
+	mydocker save -o "$T/bb.tar" busybox
+	expect_status 0
+	"${podman[@]}" load -i "$T/bb.tar" >"$T/podman.out" 2>&1 || fail "podman load: $(cat "$T/podman.out")"
+	mydocker images
+	id=$(awk '$1 == "busybox" { print $3 }' "$T/stdout")
+	expect_eq "podman's id of the image" "$id" "$("${podman[@]}" images --format '{{.ID}}' localhost/busybox)"
+	"${podman[@]}" save --format docker-archive -o "$T/podman.tar" localhost/busybox:latest >"$T/podman.out" 2>&1 ||
+		fail "podman save: $(cat "$T/podman.out")"
+	mydocker load -i "$T/podman.tar"
+	expect_status 0
+	expect_stdout "Loaded image: localhost/busybox"
+	mydocker run --rm localhost/busybox echo from-podman
+	expect_status 0
+	expect_stdout "from-podman"
+}
