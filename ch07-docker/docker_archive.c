@@ -1,6 +1,7 @@
 /* docker_archive.c: the archive `docker save` wrote before docker 25 (and
- * skopeo's docker-archive still writes), turned into an OCI image layout
- * in the directory it was unpacked into, so that load reads one format:
+ * skopeo's docker-archive still writes), unpacked or as a directory,
+ * turned into an OCI image layout in a directory of load's own, so that
+ * load reads one format:
  *
  *   manifest.json   [{"Config": "HEX.json", "RepoTags": ["nginx:1.25"],
  *                     "Layers": ["HEX.tar", ...]}, ...]   (bottom first)
@@ -8,7 +9,7 @@
  *   HEX.tar         a layer (or HEX/layer.tar, a symlink to it)
  *
  * Its files are named by digest but nothing checks those names: each is
- * hashed here, linked as blobs/sha256/HEX of what it holds, and then
+ * hashed here, linked (or copied) as blobs/sha256/HEX of what it holds, and then
  * checked again as the OCI layout's blobs are. A manifest is made for
  * each image and index.json names one per tag. */
 #define _GNU_SOURCE
@@ -24,10 +25,10 @@
 #include "json.h"
 #include "mydocker.h"
 
-/* dir/file as a blob of the layout: linked as blobs/sha256/HEX of its
- * bytes (a file listed twice is linked once). Its descriptor, or NULL
- * (said). */
-static cJSON *file_as_blob(const char *dir, const char *file, const char *type)
+/* dir/file as a blob of the layout in to: blobs/sha256/HEX of its bytes,
+ * a hard link, or a copy on another file system (a file listed twice is
+ * there once). Its descriptor, or NULL (said). */
+static cJSON *file_as_blob(const char *dir, const char *to, const char *file, const char *type)
 {
 	char top[PATH_MAX], path[PATH_MAX], real[PATH_MAX], blob[PATH_MAX], digest[DIGEST_LEN + 1];
 	struct stat st;
@@ -38,8 +39,8 @@ static cJSON *file_as_blob(const char *dir, const char *file, const char *type)
 	    !realpath(path, real) || strncmp(real, top, strlen(top)) != 0 || real[strlen(top)] != '/' ||
 	    stat(real, &st) < 0 ||
 	    !S_ISREG(st.st_mode) || sha256_file(real, digest, sizeof digest) < 0 ||
-	    snprintf(blob, sizeof blob, "%s/blobs/sha256/%s", top, digest + strlen(SHA256)) >= (int)sizeof blob ||
-	    (link(real, blob) < 0 && errno != EEXIST)) {
+	    snprintf(blob, sizeof blob, "%s/blobs/sha256/%s", to, digest + strlen(SHA256)) >= (int)sizeof blob ||
+	    (link(real, blob) < 0 && errno != EEXIST && (errno != EXDEV || copy_file(real, blob) < 0))) {
 		error_msg("load: manifest.json names %.80s, not a file of the archive", file ? file : "(nothing)");
 		return NULL;
 	}
@@ -48,10 +49,10 @@ static cJSON *file_as_blob(const char *dir, const char *file, const char *type)
 
 /* The manifest of one entry of manifest.json, written as a blob: its
  * descriptor, or NULL (said). */
-static cJSON *entry_manifest(const char *dir, const cJSON *entry)
+static cJSON *entry_manifest(const char *dir, const char *to, const cJSON *entry)
 {
 	const cJSON *files = cJSON_GetObjectItemCaseSensitive(entry, "Layers");
-	cJSON *m, *layers, *d = file_as_blob(dir, json_string(entry, "Config"), CONFIG_TYPE);
+	cJSON *m, *layers, *d = file_as_blob(dir, to, json_string(entry, "Config"), CONFIG_TYPE);
 	char path[PATH_MAX], digest[DIGEST_LEN + 1], *text = NULL;
 	bool ok = d != NULL;
 
@@ -66,16 +67,16 @@ static cJSON *entry_manifest(const char *dir, const cJSON *entry)
 	cJSON_AddItemToObject(m, "config", d);
 	layers = cJSON_AddArrayToObject(m, "layers");
 	for (const cJSON *f = cJSON_GetArrayItem(files, 0); ok && f; f = f->next)
-		if ((ok = (d = file_as_blob(dir, cJSON_GetStringValue(f), LAYER_TYPE)) != NULL))
+		if ((ok = (d = file_as_blob(dir, to, cJSON_GetStringValue(f), LAYER_TYPE)) != NULL))
 			cJSON_AddItemToArray(layers, d);
 	d = NULL;
 	if (ok && (text = cJSON_PrintUnformatted(m))) {
 		sha256_text(text, digest, sizeof digest);
-		if (snprintf(path, sizeof path, "%s/blobs/sha256/%s", dir, digest + strlen(SHA256)) < (int)sizeof path &&
+		if (snprintf(path, sizeof path, "%s/blobs/sha256/%s", to, digest + strlen(SHA256)) < (int)sizeof path &&
 		    write_file_atomic(path, text) == 0)
 			d = descriptor(MANIFEST_TYPE, digest, (off_t)strlen(text));
 		else
-			error_errno("load: write a manifest in %s", dir);
+			error_errno("load: write a manifest in %s", to);
 	}
 	free(text);
 	cJSON_Delete(m);
@@ -94,8 +95,8 @@ static void add_named(cJSON *list, const cJSON *manifest, const char *name)
 		cJSON_AddItemToArray(list, d);
 }
 
-/* The layout's index.json: each entry's manifest once per tag. */
-static int write_index(const char *dir, const cJSON *entries)
+/* The layout's index.json in to: each entry's manifest once per tag. */
+static int write_index(const char *dir, const char *to, const cJSON *entries)
 {
 	cJSON *index = cJSON_CreateObject(), *list = cJSON_AddArrayToObject(index, "manifests");
 	char path[PATH_MAX], *text = NULL;
@@ -104,7 +105,7 @@ static int write_index(const char *dir, const cJSON *entries)
 	cJSON_AddNumberToObject(index, "schemaVersion", 2);
 	for (const cJSON *e = cJSON_GetArrayItem(entries, 0); e && ret == 0; e = e->next) {
 		const cJSON *tags = cJSON_GetObjectItemCaseSensitive(e, "RepoTags");
-		cJSON *manifest = entry_manifest(dir, e);
+		cJSON *manifest = entry_manifest(dir, to, e);
 
 		if (!manifest)
 			ret = -1;
@@ -115,9 +116,9 @@ static int write_index(const char *dir, const cJSON *entries)
 		cJSON_Delete(manifest);
 	}
 	if (ret == 0 && (!(text = cJSON_PrintUnformatted(index)) ||
-			 snprintf(path, sizeof path, "%s/index.json", dir) >= (int)sizeof path ||
+			 snprintf(path, sizeof path, "%s/index.json", to) >= (int)sizeof path ||
 			 write_file_atomic(path, text) < 0)) {
-		error_errno("load: write %s/index.json", dir);
+		error_errno("load: write %s/index.json", to);
 		ret = -1;
 	}
 	free(text);
@@ -125,14 +126,15 @@ static int write_index(const char *dir, const cJSON *entries)
 	return ret;
 }
 
-/* dir, an unpacked docker archive, made an OCI layout: 0, or -1 (said). */
-int docker_archive_to_layout(const char *dir)
+/* dir, an unpacked docker archive, as an OCI layout in to (dir itself, or
+ * a directory of load's own): 0, or -1 (said). */
+int docker_archive_to_layout(const char *dir, const char *to)
 {
 	char path[PATH_MAX], *text;
 	cJSON *entries;
 	int ret = -1;
 
-	if (snprintf(path, sizeof path, "%s/blobs/sha256", dir) >= (int)sizeof path || mkdir_p(path, 0700) < 0 ||
+	if (snprintf(path, sizeof path, "%s/blobs/sha256", to) >= (int)sizeof path || mkdir_p(path, 0700) < 0 ||
 	    snprintf(path, sizeof path, "%s/manifest.json", dir) >= (int)sizeof path || !(text = read_file_all(path))) {
 		error_errno("load: %s", path);
 		return -1;
@@ -140,7 +142,7 @@ int docker_archive_to_layout(const char *dir)
 	if (!cJSON_IsArray(entries = cJSON_Parse(text)) || cJSON_GetArraySize(entries) == 0)
 		error_msg("load: manifest.json of the archive lists no image");
 	else
-		ret = write_index(dir, entries);
+		ret = write_index(dir, to, entries);
 	cJSON_Delete(entries);
 	free(text);
 	return ret;

@@ -286,8 +286,8 @@ static void print_load_usage(FILE *out)
 	fprintf(out, "Usage: mydocker load [-i DIR|FILE]\n\n"
 		     "Load the images of an OCI image layout, a directory (skopeo copy ... oci:DIR:NAME)\n"
 		     "or a tar of one, gzip'd or not (skopeo copy ... oci-archive:FILE:NAME,\n"
-		     "mydocker save), or what docker save writes; without -i, the tar comes on\n"
-		     "stdin. Each image is named as the archive names it.\n\n"
+		     "mydocker save), or what docker save writes (its tar, or a directory of it);\n"
+		     "without -i, the tar comes on stdin. Each image is named as the archive names it.\n\n"
 		     "  -i, --input DIR|FILE   the layout, or its tar\n");
 }
 
@@ -397,25 +397,43 @@ static int load_images(const char *dir)
 	return ret;
 }
 
+/* layers/.input.loading-PID, made, for what load reads from input (prune
+ * finds it if we die): 0, or -1 (said). */
+static int make_input_dir(char *tmp, size_t size, const char *input)
+{
+	if (root_path(tmp, size, "layers/.input.loading-%d", (int)getpid()) < 0 || mkdir_p(tmp, 0700) < 0) {
+		error_errno("load: a directory to read %s into", input);
+		return -1;
+	}
+	return 0;
+}
+
 /* A tar of a layout (what skopeo copy ... oci-archive:FILE, podman save
  * --format oci-archive and mydocker save write; "-" is stdin), or of
- * docker's older format (docker_archive.c), unpacked
- * with a layer's checks (nothing lands outside) into
- * layers/.input.loading-PID, which prune finds if we die: that dir, or
- * NULL (said). */
+ * docker's older format (docker_archive.c), unpacked with a layer's
+ * checks (nothing lands outside) into make_input_dir(): that dir, or NULL
+ * (said). */
 static const char *unpack_archive(const char *path, char *tmp, size_t size)
 {
 	char why[512];
 
-	if (root_path(tmp, size, "layers/.input.loading-%d", (int)getpid()) < 0 || mkdir_p(tmp, 0700) < 0) {
-		error_errno("load: a directory to unpack %s into", path);
+	if (make_input_dir(tmp, size, path) < 0)
 		return NULL;
-	}
 	if (layer_unpack(path, tmp, NULL, NULL, why, sizeof why) < 0) {
 		error_msg("load: %s is not a whole image archive (%s)", strcmp(path, "-") == 0 ? "stdin" : path, why);
 		return NULL;
 	}
 	return tmp;
+}
+
+/* docker's older format, read where it lies (a directory given with -i,
+ * or an archive unpacked into tmp), made a layout in tmp: tmp, or NULL
+ * (said). A directory of the user's is only read. */
+static const char *docker_format(const char *dir, char *tmp, size_t size)
+{
+	if (dir != tmp && make_input_dir(tmp, size, dir) < 0)
+		return NULL;
+	return docker_archive_to_layout(dir, tmp) == 0 ? tmp : NULL;
 }
 
 static bool has_file(const char *dir, const char *name)
@@ -448,9 +466,8 @@ int load_command(int argc, char **argv)
 		dir = input;
 	else
 		dir = unpack_archive(input ? input : "-", tmp, sizeof tmp);
-	if (dir == tmp && !has_file(dir, "index.json") && has_file(dir, "manifest.json") &&
-	    docker_archive_to_layout(dir) < 0)
-		dir = NULL; /* said */
+	if (dir && !has_file(dir, "index.json") && has_file(dir, "manifest.json"))
+		dir = docker_format(dir, tmp, sizeof tmp);
 	ret = dir ? load_images(dir) : EXIT_MYDOCKER;
 	/* the layers and blobs no image lists: a refused image's (a load
 	 * leaves nothing), an index of several machines' (the image lists the

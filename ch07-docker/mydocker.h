@@ -300,7 +300,7 @@ int image_id(const char *name, char *out, size_t size);
 int inspect_command(int argc, char **argv);
 
 /* docker_archive.c: docker's older archive (manifest.json) as an OCI layout. */
-int docker_archive_to_layout(const char *dir);
+int docker_archive_to_layout(const char *dir, const char *to);
 
 /* names.c: container names. */
 bool container_name_is_valid(const char *name);

@@ -47,10 +47,11 @@ test latest" "$(tail -n +2 "$T/stdout" | awk '{ print $1, $2 }')"
 }
 
 # load takes what docker save writes (manifest.json, a config and a tar
-# per layer; skopeo's docker-archive), gzip'd or not, under the name it
-# gives (docker.io/library/web:1.0 is web:1.0), and keeps the config's
-# digest as the image's id.
-# hint: docker_archive_to_layout(): hash each file manifest.json names, link it as blobs/sha256/HEX, make a manifest per image and an index.json with one entry per tag; then load it as any layout.
+# per layer; skopeo's docker-archive), gzip'd or not, or unpacked into a
+# directory (only read), under the name it gives
+# (docker.io/library/web:1.0 is web:1.0), and keeps the config's digest
+# as the image's id.
+# hint: docker_archive_to_layout(): hash each file manifest.json names, link (or copy) it into load's own dir as blobs/sha256/HEX, make a manifest per image and an index.json with one entry per tag; then load it as any layout.
 test_load_reads_docker_s_archive() {
 	layout "$T/L" two --cmd '["cat", "/etc/only"]' "$HELPERS/../images/busybox.tar" \
 		'top:etc/only=from-the-top-layer'
@@ -71,6 +72,17 @@ test_load_reads_docker_s_archive() {
 	expect_status 0
 	expect_stdout "Loaded image: web:1.0"
 	expect_eq "layers stored" 2 "$(ls "$MYDOCKER_ROOT/layers" | grep -vc '^\.')"
+	mydocker rmi web:1.0
+	expect_status 0
+	mkdir "$T/d" && tar -xf "$T/d.tar" -C "$T/d" || fail "tar could not unpack the archive"
+	local before
+	before=$(find "$T/d" | sort)
+	mydocker load -i "$T/d"
+	expect_status 0
+	expect_stdout "Loaded image: web:1.0"
+	expect_eq "the directory load read (only read)" "$before" "$(find "$T/d" | sort)"
+	mydocker run --rm web:1.0
+	expect_stdout "from-the-top-layer"
 }
 
 # A docker archive whose manifest.json names a file outside it (a path
