@@ -25,52 +25,79 @@
 #include "json.h"
 #include "mydocker.h"
 
+/* dir/file resolved into real (realpath(3): every symlink followed), if
+ * it is a regular file below dir: a name, or a symlink of the archive,
+ * that leads out is refused. */
+static bool file_below(const char *dir, const char *file, char *real, struct stat *st)
+{
+	char top[PATH_MAX], path[PATH_MAX];
+
+	return file && realpath(dir, top) && snprintf(path, sizeof path, "%s/%s", top, file) < (int)sizeof path &&
+	       realpath(path, real) && strncmp(real, top, strlen(top)) == 0 && real[strlen(top)] == '/' &&
+	       stat(real, st) == 0 && S_ISREG(st->st_mode);
+}
+
 /* dir/file as a blob of the layout in to: blobs/sha256/HEX of its bytes,
  * a hard link, or a copy on another file system (a file listed twice is
  * there once). Its descriptor, or NULL (said). */
 static cJSON *file_as_blob(const char *dir, const char *to, const char *file, const char *type)
 {
-	char top[PATH_MAX], path[PATH_MAX], real[PATH_MAX], blob[PATH_MAX], digest[DIGEST_LEN + 1];
+	char real[PATH_MAX], blob[PATH_MAX + 80], digest[DIGEST_LEN + 1];
 	struct stat st;
 
-	/* a name, or a symlink of the archive, that leads out is refused:
-	 * what it resolves to must be below dir (realpath(3)) */
-	if (!file || !realpath(dir, top) || snprintf(path, sizeof path, "%s/%s", top, file) >= (int)sizeof path ||
-	    !realpath(path, real) || strncmp(real, top, strlen(top)) != 0 || real[strlen(top)] != '/' ||
-	    stat(real, &st) < 0 ||
-	    !S_ISREG(st.st_mode) || sha256_file(real, digest, sizeof digest) < 0 ||
-	    snprintf(blob, sizeof blob, "%s/blobs/sha256/%s", to, digest + strlen(SHA256)) >= (int)sizeof blob ||
-	    (link(real, blob) < 0 && errno != EEXIST && (errno != EXDEV || copy_file(real, blob) < 0))) {
+	if (!file_below(dir, file, real, &st)) {
 		error_msg("load: manifest.json names %.80s, not a file of the archive", file ? file : "(nothing)");
 		return NULL;
 	}
+	if (sha256_file(real, digest, sizeof digest) < 0 ||
+	    snprintf(blob, sizeof blob, "%s/blobs/sha256/%s", to, digest + strlen(SHA256)) >= (int)sizeof blob ||
+	    (link(real, blob) < 0 && errno != EEXIST && (errno != EXDEV || copy_file(real, blob) < 0))) {
+		error_errno("load: %s as a blob of %s", real, to);
+		return NULL;
+	}
 	return descriptor(type, digest, st.st_size);
+}
+
+/* The manifest of one entry of manifest.json, its config and layers
+ * linked as blobs: the JSON, or NULL (said). */
+static cJSON *manifest_of(const char *dir, const char *to, const cJSON *entry)
+{
+	const cJSON *files = cJSON_GetObjectItemCaseSensitive(entry, "Layers");
+	cJSON *m, *layers, *config;
+
+	if (cJSON_GetArraySize(files) == 0) {
+		error_msg("load: manifest.json lists an image with no layers");
+		return NULL;
+	}
+	if (!(config = file_as_blob(dir, to, json_string(entry, "Config"), CONFIG_TYPE)))
+		return NULL;
+	m = cJSON_CreateObject();
+	cJSON_AddNumberToObject(m, "schemaVersion", 2);
+	cJSON_AddStringToObject(m, "mediaType", MANIFEST_TYPE);
+	cJSON_AddItemToObject(m, "config", config);
+	layers = cJSON_AddArrayToObject(m, "layers");
+	for (const cJSON *f = cJSON_GetArrayItem(files, 0); f; f = f->next) {
+		cJSON *layer = file_as_blob(dir, to, cJSON_GetStringValue(f), LAYER_TYPE);
+
+		if (!layer) {
+			cJSON_Delete(m);
+			return NULL;
+		}
+		cJSON_AddItemToArray(layers, layer);
+	}
+	return m;
 }
 
 /* The manifest of one entry of manifest.json, written as a blob: its
  * descriptor, or NULL (said). */
 static cJSON *entry_manifest(const char *dir, const char *to, const cJSON *entry)
 {
-	const cJSON *files = cJSON_GetObjectItemCaseSensitive(entry, "Layers");
-	cJSON *m, *layers, *d = file_as_blob(dir, to, json_string(entry, "Config"), CONFIG_TYPE);
-	char path[PATH_MAX], digest[DIGEST_LEN + 1], *text = NULL;
-	bool ok = d != NULL;
+	cJSON *m = manifest_of(dir, to, entry), *d = NULL;
+	char *text = m ? cJSON_PrintUnformatted(m) : NULL;
 
-	if (cJSON_GetArraySize(files) == 0) {
-		error_msg("load: manifest.json lists an image with no layers");
-		cJSON_Delete(d);
-		return NULL;
-	}
-	m = cJSON_CreateObject();
-	cJSON_AddNumberToObject(m, "schemaVersion", 2);
-	cJSON_AddStringToObject(m, "mediaType", MANIFEST_TYPE);
-	cJSON_AddItemToObject(m, "config", d);
-	layers = cJSON_AddArrayToObject(m, "layers");
-	for (const cJSON *f = cJSON_GetArrayItem(files, 0); ok && f; f = f->next)
-		if ((ok = (d = file_as_blob(dir, to, cJSON_GetStringValue(f), LAYER_TYPE)) != NULL))
-			cJSON_AddItemToArray(layers, d);
-	d = NULL;
-	if (ok && (text = cJSON_PrintUnformatted(m))) {
+	if (text) {
+		char path[PATH_MAX], digest[DIGEST_LEN + 1];
+
 		sha256_text(text, digest, sizeof digest);
 		if (snprintf(path, sizeof path, "%s/blobs/sha256/%s", to, digest + strlen(SHA256)) < (int)sizeof path &&
 		    write_file_atomic(path, text) == 0)

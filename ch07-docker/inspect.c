@@ -79,7 +79,7 @@ int inspect_command(int argc, char **argv)
 {
 	const struct flag flags[] = { { NULL, 0, NULL, NULL } };
 	int code, i = command_flags(argc, argv, flags, print_inspect_usage, &code), ret = 0;
-	cJSON *all = cJSON_CreateArray(), *one;
+	cJSON *all = cJSON_CreateArray();
 	char *text;
 
 	if (i < 0 || i == argc) {
@@ -88,11 +88,14 @@ int inspect_command(int argc, char **argv)
 		cJSON_Delete(all);
 		return i < 0 ? code : EXIT_MYDOCKER;
 	}
-	for (; i < argc; i++)
-		if ((one = inspect_image(argv[i])))
+	for (; i < argc; i++) {
+		cJSON *one = inspect_image(argv[i]);
+
+		if (one)
 			cJSON_AddItemToArray(all, one);
 		else
 			ret = EXIT_MYDOCKER;
+	}
 	text = cJSON_Print(all);
 	printf("%s\n", text ? text : "[]");
 	free(text);

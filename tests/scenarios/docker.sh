@@ -88,7 +88,7 @@ test_load_reads_docker_s_archive() {
 # A docker archive whose manifest.json names a file outside it (a path
 # that climbs out, a symlink of the archive to a host file) is refused
 # and leaves nothing: the host's file is never read as a layer.
-# hint: file_as_blob(): realpath(3) of what manifest.json names must stay below the unpacked archive, and be a regular file.
+# hint: file_below(): realpath(3) of what manifest.json names must stay below the unpacked archive, and be a regular file.
 test_a_docker_archive_that_leads_out_is_refused() {
 	local how
 	for how in climbs symlink; do
