@@ -18,14 +18,6 @@ static bool memory_wanted(const struct resources *r)
 	return r->memory != 0;
 }
 
-/* The swap file exists only where the kernel accounts swap. */
-static bool has_file(const char *dir, const char *file)
-{
-	char path[PATH_MAX];
-
-	return path_join(path, sizeof path, dir, file) == 0 && access(path, F_OK) == 0;
-}
-
 static int memory_set_v1(const char *dir, const struct resources *r)
 {
 	char bytes[32];

@@ -32,7 +32,7 @@ static bool file_below(const char *dir, const char *file, char *real, struct sta
 {
 	char top[PATH_MAX], path[PATH_MAX];
 
-	return file && realpath(dir, top) && snprintf(path, sizeof path, "%s/%s", top, file) < (int)sizeof path &&
+	return file && realpath(dir, top) && path_join(path, sizeof path, top, file) == 0 &&
 	       realpath(path, real) && strncmp(real, top, strlen(top)) == 0 && real[strlen(top)] == '/' &&
 	       stat(real, st) == 0 && S_ISREG(st->st_mode);
 }

@@ -436,13 +436,6 @@ static const char *docker_format(const char *dir, char *tmp, size_t size)
 	return docker_archive_to_layout(dir, tmp) == 0 ? tmp : NULL;
 }
 
-static bool has_file(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	return snprintf(path, sizeof path, "%s/%s", dir, name) < (int)sizeof path && access(path, F_OK) == 0;
-}
-
 /* mydocker load [-i DIR|FILE]: the images of a layout, or of its tar (on
  * stdin without -i). A refused image leaves nothing behind: the layers
  * and blobs no image lists go again. */

@@ -96,6 +96,7 @@ int receive_fd(int socket);
 /* Paths are built with these, never cut short: 0, or -1 with ENAMETOOLONG
  * when the path does not fit in out. */
 int path_join(char *out, size_t size, const char *dir, const char *name);
+bool has_file(const char *dir, const char *name);
 int path_printf(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int path_vprintf(char *out, size_t size, const char *fmt, va_list ap) __attribute__((format(printf, 3, 0)));
 

@@ -350,6 +350,16 @@ out:
 	return ret;
 }
 
+/* Whether dir/name exists (the swap files of a memory cgroup, which are
+ * there only where the kernel accounts swap; the index of an image's
+ * archive). */
+bool has_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	return path_join(path, sizeof path, dir, name) == 0 && access(path, F_OK) == 0;
+}
+
 int path_join(char *out, size_t size, const char *dir, const char *name)
 {
 	return path_printf(out, size, "%s/%s", dir, name);
