@@ -43,6 +43,7 @@ void die_errno(int code, const char *fmt, ...)
 void die_msg(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 void error_capture(char *buf, size_t size);
+void error_also_to(void (*log)(const char *message));
 
 /* debug.c: with --debug, narrate each step, with its time since the
  * start, as "mydocker:   1.234 ms => ...". */
@@ -53,6 +54,7 @@ void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* file.c: small files, such as those under /proc and /sys/fs/cgroup. */
 ssize_t read_file(const char *path, char *buf, size_t size);
+char *read_fd_all(int fd);
 char *read_file_all(const char *path);
 int write_all(int fd, const char *text, size_t len);
 void close_fd(int *fd);

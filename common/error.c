@@ -10,6 +10,7 @@
 
 #include "common.h"
 
+static void (*also)(const char *message); /* error_also_to(): a log */
 static char *captured;     /* error_capture(): the last message goes here */
 static size_t captured_size;
 
@@ -27,6 +28,17 @@ static void vreport(int saved_errno, const char *fmt, va_list ap)
 		fprintf(stderr, "%s: %s\n", line, strerror(saved_errno));
 	else
 		fprintf(stderr, "%s\n", line);
+	if (also && saved_errno)
+		snprintf(line + strlen(line), sizeof line - strlen(line), ": %s", strerror(saved_errno));
+	if (also)
+		also(line + n);
+}
+
+/* From now on, every message (without "mydocker: ") is also given to
+ * log, which writes it where the program keeps its log. */
+void error_also_to(void (*log)(const char *message))
+{
+	also = log;
 }
 
 /* Until error_capture(NULL, 0), error_errno() and error_msg() keep their

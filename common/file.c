@@ -43,43 +43,50 @@ ssize_t read_file(const char *path, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
-/* Reads a whole file of any size into a malloc'd, '\0'-ended string.
- * (Files under /proc report size 0, so read until EOF rather than stat.) */
-char *read_file_all(const char *path)
+/* Reads what fd gives until end-of-file into a malloc'd, '\0'-ended
+ * string (a pipe's writer closing it, or a file of any size). */
+char *read_fd_all(int fd)
 {
 	size_t size = 4096, len = 0;
 	char *buf = malloc(size);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || !buf)
-		goto fail;
-	for (;;) {
+	while (buf) {
 		ssize_t n = read(fd, buf + len, size - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			goto fail;
-		if (n == 0)
+		if (n <= 0) {
+			buf[len] = '\0';
+			if (n == 0)
+				return buf;
 			break;
+		}
 		len += (size_t)n;
 		if (len + 1 == size) {
 			char *bigger = realloc(buf, size * 2);
 			if (!bigger)
-				goto fail;
+				break;
 			buf = bigger;
 			size *= 2;
 		}
 	}
-	buf[len] = '\0';
-	close(fd);
-	return buf;
-fail:;
-	int saved_errno = errno;
-	if (fd >= 0)
-		close(fd);
 	free(buf);
-	errno = saved_errno;
 	return NULL;
+}
+
+/* A whole file. (Files under /proc report size 0, so read until EOF
+ * rather than stat.) */
+char *read_file_all(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), saved_errno;
+	char *text;
+
+	if (fd < 0)
+		return NULL;
+	text = read_fd_all(fd);
+	saved_errno = errno;
+	close(fd);
+	errno = saved_errno;
+	return text;
 }
 
 /* Writes all of text: write(2) may write less than it is given (a pipe,
