@@ -59,6 +59,21 @@ void drop_bounding_set(uint64_t bounding)
 			die_errno(EXIT_MYDOCKER, "drop capability %s from the bounding set", cap_to_name(cap));
 }
 
+/* The kernel raises an ambient capability only if it is permitted and
+ * inheritable already (capabilities(7)). `runc spec` writes ambient ones
+ * that are not inheritable; runc warns and goes on, and so do we: the
+ * config contradicts itself, and the process gets the rest of it. */
+static void raise_ambient(cap_value_t cap, const uint64_t sets[N_CAP_SETS])
+{
+	uint64_t bit = 1ULL << cap;
+
+	if (!(sets[CAP_SET_INHERITABLE] & bit) || !(sets[CAP_SET_PERMITTED] & bit))
+		error_msg("warning: ambient capability %s is not also permitted and inheritable: not raised",
+			  cap_to_name(cap));
+	else if (cap_set_ambient(cap, CAP_SET) < 0)
+		die_errno(EXIT_MYDOCKER, "raise the ambient capability %s", cap_to_name(cap));
+}
+
 /* ... then, once the user is set, the effective, permitted and inheritable
  * sets, and last the ambient set, whose capabilities must be in the
  * permitted and inheritable ones (capabilities(7)). A set the config does
@@ -79,6 +94,6 @@ void set_capabilities(const uint64_t sets[N_CAP_SETS])
 	if (cap_reset_ambient() < 0)
 		die_errno(EXIT_MYDOCKER, "clear the ambient capabilities");
 	for (cap_value_t cap = 0; cap < (cap_value_t)cap_max_bits(); cap++)
-		if ((sets[CAP_SET_AMBIENT] & (1ULL << cap)) && cap_set_ambient(cap, CAP_SET) < 0)
-			die_errno(EXIT_MYDOCKER, "raise the ambient capability %s", cap_to_name(cap));
+		if (sets[CAP_SET_AMBIENT] & (1ULL << cap))
+			raise_ambient(cap, sets);
 }

@@ -68,8 +68,7 @@ test_bundle_process_as_runc_gives_it() {
 		pid=$!
 		the_child_of "$pid" "$T/bg.stderr"
 		outside_view "$child" >"$T/$rt.view"
-		kill -KILL "$child"
-		wait "$pid"
+		kill -KILL "$child" && wait "$pid"
 	done
 	diff -u "$T/runc.view" "$T/mydocker.view" >&2 || fail "mydocker's container differs from runc's (above)"
 	grep -q '^GREETING=hello there$' "$T/mydocker.view" || fail "no GREETING in the environment"
@@ -79,11 +78,11 @@ test_bundle_process_as_runc_gives_it() {
 	grep -qP '^CapAmb:\t0000000000000020$' "$T/mydocker.view" || fail "CAP_KILL is not ambient"
 	grep -qP '^CapBnd:\t0000000020000420$' "$T/mydocker.view" || fail "the bounding set is not the config's"
 	grep -qP '^NoNewPrivs:\t1$' "$T/mydocker.view" || fail "no_new_privs is not set"
-	! at_least ch07-spec || grep -q '^Max open files *512 *900' "$T/mydocker.view" ||
-		fail "RLIMIT_NOFILE is not 512/900"
+	if at_least ch07-spec; then
+		grep -q '^Max open files *512 *900' "$T/mydocker.view" || fail "RLIMIT_NOFILE is not 512/900"
+	fi
 	grep -q '^hostname box-1$' "$T/mydocker.view" || fail "the hostname is not box-1"
 	grep -q '^root ro$' "$T/mydocker.view" || fail "the root is not read-only"
-	grep -q '^usr/bin/probe' <(cd "$T/mydocker/rootfs" && ls usr/bin/probe) || fail "the bundle's root lacks the probe"
 }
 
 # run --bundle: the container's exit status is run's; a command that is
