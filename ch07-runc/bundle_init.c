@@ -112,6 +112,7 @@ int bundle_init(void)
 		die_msg(EXIT_MYDOCKER, "init: config.json on fd %d: %s", INIT_PIPE_FD, text ? error : "unreadable");
 	free(text);
 	close(INIT_PIPE_FD);
+	debug("init: read config.json from fd %d", INIT_PIPE_FD);
 	close_fds_from(BUNDLE_FIFO_FD + 1);
 	join_namespaces(&b);
 	if (b.hostname && sethostname(b.hostname, strlen(b.hostname)) < 0)

@@ -88,6 +88,8 @@ static pid_t clone_bundle_init(const struct bundle *b, int fifo, int *config_fd,
 		pid = clone(bundle_child_main, stack + sizeof stack, b->namespaces | SIGCHLD, &c);
 		if (pid < 0)
 			error_errno("clone into the config's namespaces");
+		else
+			debug("cloned pid %d into the config's namespaces; it runs bundle-init", pid);
 	}
 	close_fd(&c.exe);
 	free(c.argv);
@@ -109,6 +111,7 @@ static int wait_until_made(const struct bundle *b, pid_t pid, int config_fd, int
 	close(config_fd);
 	if (ret == 0 && read(sync_fd, &byte, 1) == 1 && byte == 'r') {
 		close(sync_fd);
+		debug("init says the container is made");
 		return 0;
 	}
 	close(sync_fd);
@@ -156,8 +159,9 @@ static int record_created(const char *dir, const char *id, const char *bundle_di
 	char pid_text[32];
 
 	snprintf(pid_text, sizeof pid_text, "%d", pid);
+	debug("state.json of %s, pid %d", id, pid);
 	if (state_write(dir, id, bundle_dir, pid, b) < 0 ||
-	    (pid_file && write_file_atomic(pid_file, pid_text) < 0)) {
+	    (pid_file && write_file_replace(pid_file, pid_text) < 0)) {
 		error_errno("write the state of container %s", id);
 		return -1;
 	}
@@ -178,6 +182,7 @@ pid_t runtime_create(const struct runtime *rt, const char *id, const char *bundl
 		bundle_free(&b);
 		return -1;
 	}
+	debug("read %s/config.json", bundle_dir);
 	if ((fifo = make_state_dir(rt, id, &b, dir, sizeof dir)) >= 0) {
 		pid = clone_bundle_init(&b, fifo, &config_fd, &sync_fd);
 		if (pid < 0) {
@@ -222,6 +227,7 @@ int runtime_start(const struct runtime *rt, const char *id)
 		;
 	if (fds[0].fd >= 0 && (fds[0].revents & POLLIN) && read(fds[0].fd, &byte, 1) == 1) {
 		unlink(fifo);
+		debug("start: init opened exec.fifo; its command runs");
 		ret = 0;
 	} else {
 		error_msg("container %s: its first process exited before it could start", id);

@@ -35,7 +35,7 @@ int state_write(const char *dir, const char *id, const char *bundle, pid_t pid, 
 	    (text = cJSON_Print(state))) {
 		char path[PATH_MAX];
 		if (path_printf(path, sizeof path, "%s/state.json", dir) == 0)
-			ret = write_file_atomic(path, text);
+			ret = write_file_replace(path, text);
 		free(text);
 	}
 	cJSON_Delete(state);

@@ -82,6 +82,8 @@ static pid_t clone_bundle_init(const struct bundle *b, int *config_fd)
 		pid = clone(bundle_child_main, stack + sizeof stack, b->namespaces | SIGCHLD, &c);
 		if (pid < 0)
 			error_errno("clone into the config's namespaces");
+		else
+			debug("cloned pid %d into the config's namespaces; it runs bundle-init", pid);
 	}
 	close_fd(&c.exe);
 	free(c.argv);
@@ -115,6 +117,7 @@ pid_t bundle_start(const char *bundle_dir)
 		bundle_free(&b);
 		return -1;
 	}
+	debug("read %s/config.json", bundle_dir);
 	pid = clone_bundle_init(&b, &config_fd);
 	if (pid > 0)
 		send_config(&b, config_fd);

@@ -62,6 +62,7 @@ int copy_once(int from, int to);
 void copy_what_is_ready(int from, int to);
 int write_file(const char *path, const char *text);
 int write_file_atomic(const char *path, const char *text);
+int write_file_replace(const char *path, const char *text);
 int mkdir_p(const char *path, mode_t mode);
 /* An exclusive flock(2) on path (made if missing), waited for: an fd whose
  * close() lets go, or -1. */

@@ -176,9 +176,9 @@ int write_file(const char *path, const char *text)
 }
 
 /* Writes a new version of a file so that a reader sees either the old or
- * the new one, never half of it: write a temp file next to it, fsync,
- * rename(2) over (rename is atomic within one filesystem). */
-int write_file_atomic(const char *path, const char *text)
+ * the new one, never half of it: write a temp file next to it, fsync if
+ * durable, rename(2) over (rename is atomic within one filesystem). */
+static int write_file_whole(const char *path, const char *text, bool durable)
 {
 	char tmp[PATH_MAX];
 	int fd, ret = -1;
@@ -190,7 +190,7 @@ int write_file_atomic(const char *path, const char *text)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, text, strlen(text)) == 0 && fsync(fd) == 0)
+	if (write_all(fd, text, strlen(text)) == 0 && (!durable || fsync(fd) == 0))
 		ret = 0;
 	if (close(fd) < 0)
 		ret = -1;
@@ -202,6 +202,21 @@ int write_file_atomic(const char *path, const char *text)
 		errno = saved_errno;
 	}
 	return ret;
+}
+
+/* ... that survives a crash of the machine too (fsync(2) before the
+ * rename): a record that must outlive a reboot. */
+int write_file_atomic(const char *path, const char *text)
+{
+	return write_file_whole(path, text, true);
+}
+
+/* ... whole, but not made durable: a file that means nothing after a
+ * reboot (the state of a process that a reboot ends), where an fsync
+ * would only cost a disk's write. */
+int write_file_replace(const char *path, const char *text)
+{
+	return write_file_whole(path, text, false);
 }
 
 /* mkdir -p: an existing directory is fine. */
