@@ -8,6 +8,8 @@
 
 since ch07-bundle
 
+source "$HELPERS/../../tests/helpers/bundles.sh" # bundle() and runtime(): they change at ch07-spec and ch07-runc
+
 
 # outside_view PID: what the host sees of a container's process: its
 # command, environment, working directory, user and groups, capabilities,
@@ -120,12 +122,14 @@ test_bundle_refuses_what_it_cannot_apply() {
 .linux.namespaces += [{type: "user"}]~linux.namespaces: type user is not supported by this runtime
 .linux.namespaces = [{type: "pid"}]~this runtime needs a new mount namespace
 .hostname = "h" | .linux.namespaces = [{type: "mount"}]~hostname needs a new uts namespace
-.hooks = {prestart: [{path: "/bin/true"}]}~hooks is not supported by this runtime
 .root.path = "nowhere"~root.path nowhere: No such file or directory
 .process.terminal = true~process.terminal: this runtime gives no terminal
 .process.capabilities.bounding = ["CAP_NOT_ONE"]~unknown capability CAP_NOT_ONE
 .process.cwd = "tmp"~process needs args and an absolute cwd
 EOF
+		if ! at_least ch07-hooks; then
+			echo '.hooks = {prestart: [{path: "/bin/true"}]}~hooks is not supported by this runtime'
+		fi
 		if at_least ch07-spec; then
 			cat <<'EOF'
 .process.rlimits = [{type: "RLIMIT_NOPE", soft: 1, hard: 1}]~process.rlimits: RLIMIT_NOPE is not a limit

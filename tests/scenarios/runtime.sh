@@ -6,6 +6,8 @@
 
 since ch07-runc
 
+source "$HELPERS/../../tests/helpers/bundles.sh" # bundle() and runtime(): they change at ch07-spec and ch07-runc
+
 
 
 # state_of NAME ID: the container's status, as `NAME state ID` says.

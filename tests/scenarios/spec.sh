@@ -6,6 +6,8 @@
 
 since ch07-spec
 
+source "$HELPERS/../../tests/helpers/bundles.sh" # bundle() and runtime(): they change at ch07-spec and ch07-runc
+
 # What the command sees from inside, given by config.json: the mounts
 # (a bind, read-only, and file systems with their options), the spec's
 # default devices in /dev, the masked and read-only paths, and the
