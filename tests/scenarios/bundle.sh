@@ -133,7 +133,6 @@ EOF
 		if at_least ch07-spec; then
 			cat <<'EOF'
 .process.rlimits = [{type: "RLIMIT_NOPE", soft: 1, hard: 1}]~process.rlimits: RLIMIT_NOPE is not a limit
-.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup"}]~mounts[] /sys/fs/cgroup: type cgroup is not supported
 .mounts += [{destination: "relative", type: "tmpfs", source: "tmpfs"}]~destination relative is not an absolute path
 EOF
 		else
@@ -142,6 +141,20 @@ EOF
 .linux.namespaces += [{type: "cgroup", path: "/proc/1/ns/cgroup"}]~type cgroup with a path is not supported
 .linux.maskedPaths = ["/proc/kcore"]~linux.maskedPaths is not supported by this runtime
 .process.rlimits = [{type: "RLIMIT_NOFILE", soft: 1, hard: 1}]~process.rlimits is not supported by this runtime
+EOF
+		fi
+		if at_least ch07-spec && ! at_least ch07-callers; then
+			echo '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup"}]~mounts[] /sys/fs/cgroup: type cgroup is not supported'
+			echo '.linux.resources = {pids: {limit: 10}}~linux.resources is not supported by this runtime'
+		fi
+		if at_least ch07-callers; then
+			cat <<'EOF'
+.linux.resources.memory = {limit: 1, swap: 2}~linux.resources.memory.swap is not supported by this runtime
+.linux.resources.blockIO = {weight: 10}~linux.resources.blockIO is not supported by this runtime
+.linux.resources.devices = [{allow: true, type: "x"}]~linux.resources.devices: a rule needs allow
+.linux.sysctl = {"kernel.core_pattern": "core"}~kernel.core_pattern is not a setting a container's namespaces hold
+.linux.sysctl = {"net/../kernel/core_pattern": "core"}~is not a setting's name
+.linux.cgroupsPath = "a/../../b"~linux.cgroupsPath a/../../b climbs out of the cgroup tree
 EOF
 		fi
 	} >"$T/cases"

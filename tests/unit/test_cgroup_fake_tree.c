@@ -124,7 +124,8 @@ static void test_v1_fake_tree(void **state)
 	fake_file(cg.dir[SUBSYSTEM_CPUSET], "cpuset.cpus", "");
 	fake_file(cg.dir[SUBSYSTEM_CPUSET], "cpuset.mems", "");
 	for (int i = 0; i < N_SUBSYSTEMS; i++)
-		fake_file(cg.dir[i], "cgroup.procs", "");
+		if (cg.dir[i][0]) /* the subsystems all_limits sets */
+			fake_file(cg.dir[i], "cgroup.procs", "");
 
 	assert_int_equal(cgroup_set(&cg), 0);
 	expect_file(cg.dir[SUBSYSTEM_MEMORY], "memory.limit_in_bytes", "104857600");
@@ -134,11 +135,13 @@ static void test_v1_fake_tree(void **state)
 
 	assert_int_equal(cgroup_apply(&cg, 4242), 0);
 	for (int i = 0; i < N_SUBSYSTEMS; i++)
-		expect_file(cg.dir[i], "cgroup.procs", "4242");
+		if (cg.dir[i][0])
+			expect_file(cg.dir[i], "cgroup.procs", "4242");
 	assert_int_equal(cgroup_oom_kills(&cg), 2);
 
 	for (int i = 0; i < N_SUBSYSTEMS; i++)
-		kernel_rmdir_files(cg.dir[i]);
+		if (cg.dir[i][0])
+			kernel_rmdir_files(cg.dir[i]);
 	snprintf(buf, sizeof buf, "%s", cg.dir[SUBSYSTEM_MEMORY]);
 	assert_int_equal(cgroup_destroy(&cg), 0);
 	assert_int_equal(access(buf, F_OK), -1);
@@ -173,7 +176,7 @@ static void test_v2_fake_tree(void **state)
 	assert_int_equal(cgroup_find(&cg, &fake, "mydocker-test", &all_limits), 0);
 	assert_int_equal(cg.version, 2);
 	snprintf(dir, sizeof dir, "%s/v2/mydocker/mydocker-test", top);
-	for (int i = 0; i < N_SUBSYSTEMS; i++)
+	for (int i = 0; i <= SUBSYSTEM_CPUSET; i++) /* the three all_limits sets */
 		assert_string_equal(cg.dir[i], dir);
 
 	/* the kernel would now list the newly enabled controllers in /mydocker */
