@@ -5,11 +5,16 @@
 
 UNIT_TESTS := $(wildcard tests/unit/test_*.c)
 TEST_HELPERS := build/tests/probe build/tests/test_common build/images/test.tar build/images/busybox.tar \
-	build/images/hostile.tar
+	build/images/hostile.tar build/tests/recvtty
 
 build/tests/probe: tests/helpers/probe.c | build/deps.ok
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static $< -o $@
+
+# The far end of --console-socket (tests/scenarios/console.sh).
+build/tests/recvtty: tests/helpers/recvtty.c | build/deps.ok
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@
 
 # The tests' image: busybox plus the probe, as /usr/bin/probe.
 build/images/test.tar: tools/make-image build/tests/probe | build/deps.ok

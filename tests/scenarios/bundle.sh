@@ -123,12 +123,16 @@ test_bundle_refuses_what_it_cannot_apply() {
 .linux.namespaces = [{type: "pid"}]~this runtime needs a new mount namespace
 .hostname = "h" | .linux.namespaces = [{type: "mount"}]~hostname needs a new uts namespace
 .root.path = "nowhere"~root.path nowhere: No such file or directory
-.process.terminal = true~process.terminal: this runtime gives no terminal
 .process.capabilities.bounding = ["CAP_NOT_ONE"]~unknown capability CAP_NOT_ONE
 .process.cwd = "tmp"~process needs args and an absolute cwd
 EOF
 		if ! at_least ch07-hooks; then
 			echo '.hooks = {prestart: [{path: "/bin/true"}]}~hooks is not supported by this runtime'
+		fi
+		if at_least ch07-console; then
+			echo '.process.terminal = true~process.terminal: a terminal needs --console-socket'
+		else
+			echo '.process.terminal = true~process.terminal: this runtime gives no terminal'
 		fi
 		if at_least ch07-spec; then
 			cat <<'EOF'

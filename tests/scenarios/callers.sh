@@ -7,6 +7,7 @@
 since ch07-callers
 
 source "$HELPERS/../../tests/helpers/bundles.sh" # bundle() and runtime(): they change at ch07-spec and ch07-runc
+source "$HELPERS/../../tests/helpers/callers.sh" # containerd and podman: ch07-callers and ch07-console use them
 
 # cgroup_of PID CONTROLLER: the directory of PID's cgroup in the v1
 # hierarchy that holds CONTROLLER.
@@ -16,11 +17,6 @@ cgroup_of() {
 	mount=$(awk -v c="$2" '{ for (i = 7; $i != "-"; i++) ; if ($(i + 1) == "cgroup" && index("," $(i + 3) ",", "," c ",")) print $5 }' /proc/self/mountinfo)
 	[ -n "$path" ] && [ -n "$mount" ] || fail "no $2 cgroup for pid $1"
 	echo "$mount${path%/}"
-}
-
-# v1_only: these cases read v1's files (devices.list, memory.limit_in_bytes).
-v1_only() {
-	[ "$(cgroup_version)" = 1 ] || skip "cgroup v1 files are read here; this host has cgroup v2 only"
 }
 
 LIMITS='.linux.resources = {memory: {limit: 67108864}, pids: {limit: 64}, devices: [{allow: false, access: "rwm"}]}'
@@ -163,86 +159,42 @@ exclusive
 # killed and deleted. Its own containerd, in T; nothing left.
 # hint: containerd's shim calls create --bundle B --pid-file F, start, state, kill, delete (and delete --force once more when it cleans up); linux.resources.devices and cgroupsPath "/default/ID" are what ch07-hooks refused.
 test_containerd_runs_containers_through_mydocker() {
-	local c=$T/ctd ctd run_dir_was=no i
-	command -v containerd >/dev/null && command -v ctr >/dev/null || fail "containerd is not installed (tools/ensure-deps)"
-	[ -e /run/containerd ] && run_dir_was=yes
-	mkdir -p "$c"
-	cat >"$c/config.toml" <<EOF
-version = 2
-root = "$c/root"
-state = "$c/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
-  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
-[grpc]
-  address = "$c/sock"
-[ttrpc]
-  address = "$c/sock.ttrpc"
-EOF
-	containerd --config "$c/config.toml" >"$c/log" 2>&1 &
-	ctd=$!
-	for i in $(seq 100); do [ -S "$c/sock" ] && break; sleep 0.1; done
-	local ctr=(ctr -a "$c/sock")
-	mydocker save -o "$T/busybox.tar" busybox
-	"${ctr[@]}" images import --index-name busybox "$T/busybox.tar" >"$c/import" 2>&1 || fail "ctr images import: $(cat "$c/import")"
-	timeout 60 "${ctr[@]}" run --rm --runc-binary "$MYDOCKER" --runc-root "$c/runc" busybox c1 \
-		sh -c 'echo hi; grep devices: /proc/self/cgroup' >"$T/stdout" 2>"$T/stderr"
+	local i
+	start_containerd
+	timeout 60 "${CTR[@]}" run --rm "${CTR_RUN[@]}" busybox c1 sh -c 'echo hi; grep devices: /proc/self/cgroup' \
+		>"$T/stdout" 2>"$T/stderr"
 	status=$?
 	expect_status 0
 	expect_eq "ctr run --rm" "hi 5:devices:/default/c1" "$(sed 's/^[0-9]*:devices/5:devices/' "$T/stdout" | paste -sd ' ')"
-	timeout 60 "${ctr[@]}" run -d --runc-binary "$MYDOCKER" --runc-root "$c/runc" busybox c2 sleep 1000 >"$T/stdout" 2>&1 ||
+	timeout 60 "${CTR[@]}" run -d "${CTR_RUN[@]}" busybox c2 sleep 1000 >"$T/stdout" 2>&1 ||
 		fail "ctr run -d: $(cat "$T/stdout")"
-	"${ctr[@]}" task ls | grep -q '^c2 .*RUNNING' || fail "c2 is not running: $("${ctr[@]}" task ls)"
-	"${ctr[@]}" task kill -s SIGKILL c2 || fail "ctr task kill"
-	for i in $(seq 100); do "${ctr[@]}" task ls | grep -q '^c2 .*STOPPED' && break; sleep 0.1; done
-	"${ctr[@]}" task delete c2 >/dev/null 2>&1 || fail "ctr task delete: $("${ctr[@]}" task ls)"
-	"${ctr[@]}" containers rm c2 || fail "ctr containers rm"
-	expect_eq "the containers mydocker still knows" "" "$(ls -A "$c/runc/default" 2>/dev/null)"
-	kill "$ctd" && wait "$ctd"
-	[ "$run_dir_was" = yes ] || rm -rf /run/containerd
-	return 0
+	"${CTR[@]}" task ls | grep -q '^c2 .*RUNNING' || fail "c2 is not running: $("${CTR[@]}" task ls)"
+	"${CTR[@]}" task kill -s SIGKILL c2 || fail "ctr task kill"
+	for i in $(seq 100); do "${CTR[@]}" task ls | grep -q '^c2 .*STOPPED' && break; sleep 0.1; done
+	"${CTR[@]}" task delete c2 >/dev/null 2>&1 || fail "ctr task delete: $("${CTR[@]}" task ls)"
+	"${CTR[@]}" containers rm c2 || fail "ctr containers rm"
+	expect_eq "the containers mydocker still knows" "" "$(ls -A "$T/ctd/runc/default" 2>/dev/null)"
+	stop_containerd
 }
 
 # podman runs the saved busybox image through mydocker (--runtime): its
 # config has linux.sysctl, process.user.umask, devices and pids limits at
 # its cgroupsPath and a cgroup mount. Then a detached one that podman
-# stops and removes. (--ulimit: podman asks for 1048576 open files, more
-# than root may raise its hard limit to without CAP_SYS_RESOURCE, which
-# root here lacks; seccomp=unconfined: this runtime refuses linux.seccomp.)
+# stops and removes.
 # hint: bundle.c reads linux.sysctl, linux.resources, linux.cgroupsPath and process.user.umask; a cgroup mount goes to mount_cgroups().
 test_podman_runs_containers_through_mydocker() {
-	local made=() dir state=/var/run/mydocker/runtime state_was=no known
 	v1_only
-	command -v podman >/dev/null || fail "podman is not installed (tools/ensure-deps)"
-	for dir in /sys/fs/cgroup/*/; do
-		[ -e "${dir}libpod_parent" ] || made+=("${dir}libpod_parent")
-	done
-	local podman=(podman --root "$T/podman" --runroot "$T/podman-run" --tmpdir "$T/podman-tmp" --storage-driver vfs
-		--events-backend none --cgroup-manager cgroupfs --network-backend cni --network-config-dir "$T/podman-net"
-		--runtime "$MYDOCKER")
-	local opts=(--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --security-opt seccomp=unconfined)
-	# (conmon runs the runtime without our environment, so without
-	# MYDOCKER_RUN, and podman's delete without --runtime-flag: mydocker
-	# keeps the state where it does by default)
-	[ -e "${state%/runtime}" ] && state_was=yes
-	known=$(ls -A "$state" 2>/dev/null)
-	mydocker save -o "$T/busybox.tar" busybox
-	"${podman[@]}" load -i "$T/busybox.tar" >"$T/load" 2>&1 || fail "podman load: $(cat "$T/load")"
-	timeout 60 "${podman[@]}" run --rm "${opts[@]}" localhost/busybox \
+	start_podman
+	timeout 60 "${PODMAN[@]}" run --rm "${PODMAN_RUN[@]}" localhost/busybox \
 		sh -c 'echo hi; cat /sys/fs/cgroup/pids/pids.max /proc/sys/net/ipv4/ping_group_range; umask' >"$T/stdout" 2>"$T/stderr"
 	status=$?
 	expect_status 0
 	expect_eq "podman run --rm" "hi 2048 0	0 0022" "$(paste -sd ' ' "$T/stdout")"
-	timeout 60 "${podman[@]}" run -d --name web "${opts[@]}" localhost/busybox sleep 1000 >"$T/stdout" 2>&1 ||
+	timeout 60 "${PODMAN[@]}" run -d --name web "${PODMAN_RUN[@]}" localhost/busybox sleep 1000 >"$T/stdout" 2>&1 ||
 		fail "podman run -d: $(cat "$T/stdout")"
-	expect_eq "podman ps" web "$("${podman[@]}" ps --format '{{.Names}}')"
-	timeout 60 "${podman[@]}" stop -t 1 web >/dev/null 2>&1 || fail "podman stop"
-	"${podman[@]}" rm web >/dev/null || fail "podman rm"
-	expect_eq "podman ps -a" "" "$("${podman[@]}" ps -a -q)"
-	expect_eq "the containers mydocker still knows" "$known" "$(ls -A "$state" 2>/dev/null)"
-	[ "$state_was" = yes ] || rm -rf "${state%/runtime}"
-	# conmon's cgroups are podman's, not the runtime's: gone, if podman made them
-	for dir in "${made[@]}"; do
-		rmdir "$dir/conmon" "$dir" 2>/dev/null
-	done
-	return 0
+	expect_eq "podman ps" web "$("${PODMAN[@]}" ps --format '{{.Names}}')"
+	timeout 60 "${PODMAN[@]}" stop -t 1 web >/dev/null 2>&1 || fail "podman stop"
+	"${PODMAN[@]}" rm web >/dev/null || fail "podman rm"
+	expect_eq "podman ps -a" "" "$("${PODMAN[@]}" ps -a -q)"
+	stop_podman
 }

@@ -385,11 +385,13 @@ test_exec_never_joins_a_host_process_that_took_the_container_s_pid() {
 		sleep 1000 &
 		[ "$!" = "$pid" ] && { taker=$!; break; }
 		kill "$!"
+		wait "$!" 2>/dev/null # gone before the host is checked
 	done
 	[ -n "$taker" ] || fail "no host process could be made to take pid $pid: the test proves nothing"
 	bg=$tracer
 	wait_bg
 	kill "$taker"
+	wait "$taker" 2>/dev/null
 	[ ! -e "$marker" ] || { rm -f "$marker"; fail "the command ran on the host, in the process that took pid $pid"; }
 	expect_status 125
 	expect_one_error_line "the container has exited"

@@ -143,7 +143,7 @@ test_runtime_version_and_global_flags() {
 	mydocker --root "$T/x" state c1
 	expect_status 125
 	expect_one_error_line "container c1 does not exist"
-	mydocker --root "$T/x" create --console-socket "$T/sock" c1
+	mydocker --root "$T/x" create --no-pivot c1
 	expect_status 125
 	expect_one_error_line "are not supported by this runtime"
 }

@@ -1,0 +1,87 @@
+# callers.sh: containerd and podman as mydocker's callers, for the
+# scenarios that drive it through them (callers.sh from ch07-callers,
+# console.sh from ch07-console source this one). Each gets its own state
+# in T; what they make on the host themselves is put back.
+
+# v1_only: a case that reads v1's files (devices.list, pids.max below
+# /sys/fs/cgroup/pids), or runs podman's config, which limits devices:
+# device rules are a BPF program on v2, which this runtime does not load.
+v1_only() {
+	[ "$(cgroup_version)" = 1 ] || skip "cgroup v1 only: this host has cgroup v2 alone"
+}
+
+# start_containerd: a containerd of the test's own, its root, state and
+# socket in $T/ctd, the saved busybox image imported as "busybox"; CTR is
+# ctr aimed at it, CTR_RUN what `ctr run` takes to use mydocker.
+start_containerd() {
+	local c=$T/ctd i
+	command -v containerd >/dev/null && command -v ctr >/dev/null || fail "containerd is not installed (tools/ensure-deps)"
+	CTD_RUN_DIR_WAS=no
+	[ -e /run/containerd ] && CTD_RUN_DIR_WAS=yes
+	mkdir -p "$c"
+	cat >"$c/config.toml" <<TOML
+version = 2
+root = "$c/root"
+state = "$c/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",
+  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs"]
+[grpc]
+  address = "$c/sock"
+[ttrpc]
+  address = "$c/sock.ttrpc"
+TOML
+	containerd --config "$c/config.toml" >"$c/log" 2>&1 &
+	CTD_PID=$!
+	for i in $(seq 100); do [ -S "$c/sock" ] && break; sleep 0.1; done
+	CTR=(ctr -a "$c/sock")
+	CTR_RUN=(--runc-binary "$MYDOCKER" --runc-root "$c/runc")
+	mydocker save -o "$T/busybox.tar" busybox
+	"${CTR[@]}" images import --index-name busybox "$T/busybox.tar" >"$c/import" 2>&1 || fail "ctr images import: $(cat "$c/import")"
+}
+
+# stop_containerd: it ends; /run/containerd goes if it made it.
+stop_containerd() {
+	kill "$CTD_PID" && wait "$CTD_PID"
+	[ "$CTD_RUN_DIR_WAS" = yes ] || rm -rf /run/containerd
+}
+
+# start_podman: PODMAN is podman with its storage in T and mydocker as
+# the runtime, PODMAN_RUN the options of its `run` here, and the saved
+# busybox image loaded. (--ulimit: podman asks for 1048576 open files,
+# more than root may raise its hard limit to without CAP_SYS_RESOURCE,
+# which root lacks on some hosts; seccomp=unconfined: this runtime
+# refuses linux.seccomp.) conmon runs the runtime without our
+# environment, so without MYDOCKER_RUN, and podman's delete passes no
+# --runtime-flag: mydocker keeps the state in its default root.
+start_podman() {
+	local dir
+	command -v podman >/dev/null || fail "podman is not installed (tools/ensure-deps)"
+	mkdir -p "$T/podman-tmp"
+	# (TMPDIR: conmon makes its console socket there, and may leave it)
+	PODMAN=(env TMPDIR="$T/podman-tmp" podman --root "$T/podman" --runroot "$T/podman-run" --tmpdir "$T/podman-tmp" --storage-driver vfs
+		--events-backend none --cgroup-manager cgroupfs --network-backend cni --network-config-dir "$T/podman-net"
+		--runtime "$MYDOCKER")
+	PODMAN_RUN=(--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --security-opt seccomp=unconfined)
+	PODMAN_STATE=/var/run/mydocker/runtime
+	PODMAN_STATE_WAS=no
+	[ -e "${PODMAN_STATE%/runtime}" ] && PODMAN_STATE_WAS=yes
+	PODMAN_KNOWN=$(ls -A "$PODMAN_STATE" 2>/dev/null)
+	PODMAN_CGROUPS=()
+	for dir in /sys/fs/cgroup/*/; do
+		[ -e "${dir}libpod_parent" ] || PODMAN_CGROUPS+=("${dir}libpod_parent")
+	done
+	mydocker save -o "$T/busybox.tar" busybox
+	"${PODMAN[@]}" load -i "$T/busybox.tar" >"$T/load" 2>&1 || fail "podman load: $(cat "$T/load")"
+}
+
+# stop_podman: mydocker knows no container of podman's any more; conmon's
+# cgroups, podman's and not the runtime's, go if podman made them.
+stop_podman() {
+	local dir
+	expect_eq "the containers mydocker still knows" "$PODMAN_KNOWN" "$(ls -A "$PODMAN_STATE" 2>/dev/null)"
+	[ "$PODMAN_STATE_WAS" = yes ] || rm -rf "${PODMAN_STATE%/runtime}"
+	for dir in "${PODMAN_CGROUPS[@]}"; do
+		rmdir "$dir/conmon" "$dir" 2>/dev/null
+	done
+	return 0
+}
