@@ -160,6 +160,7 @@ exclusive
 # hint: containerd's shim calls create --bundle B --pid-file F, start, state, kill, delete (and delete --force once more when it cleans up); linux.resources.devices and cgroupsPath "/default/ID" are what ch07-hooks refused.
 test_containerd_runs_containers_through_mydocker() {
 	local i
+	v1_only
 	start_containerd
 	timeout 60 "${CTR[@]}" run --rm "${CTR_RUN[@]}" busybox c1 sh -c 'echo hi; grep devices: /proc/self/cgroup' \
 		>"$T/stdout" 2>"$T/stderr"
