@@ -56,9 +56,7 @@ stop_containerd() {
 start_podman() {
 	local dir
 	command -v podman >/dev/null || fail "podman is not installed (tools/ensure-deps)"
-	mkdir -p "$T/podman-tmp"
-	# (TMPDIR: conmon makes its console socket there, and may leave it)
-	PODMAN=(env TMPDIR="$T/podman-tmp" podman --root "$T/podman" --runroot "$T/podman-run" --tmpdir "$T/podman-tmp" --storage-driver vfs
+	PODMAN=(podman --root "$T/podman" --runroot "$T/podman-run" --tmpdir "$T/podman-tmp" --storage-driver vfs
 		--events-backend none --cgroup-manager cgroupfs --network-backend cni --network-config-dir "$T/podman-net"
 		--runtime "$MYDOCKER")
 	PODMAN_RUN=(--network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --security-opt seccomp=unconfined)
@@ -67,11 +65,23 @@ start_podman() {
 	[ -e "${PODMAN_STATE%/runtime}" ] && PODMAN_STATE_WAS=yes
 	PODMAN_KNOWN=$(ls -A "$PODMAN_STATE" 2>/dev/null)
 	PODMAN_CGROUPS=()
+	PODMAN_SOCKETS=$(ls -d /tmp/conmon-term.* 2>/dev/null)
 	for dir in /sys/fs/cgroup/*/; do
 		[ -e "${dir}libpod_parent" ] || PODMAN_CGROUPS+=("${dir}libpod_parent")
 	done
 	mydocker save -o "$T/busybox.tar" busybox
 	"${PODMAN[@]}" load -i "$T/busybox.tar" >"$T/load" 2>&1 || fail "podman load: $(cat "$T/load")"
+}
+
+# forget_conmon_sockets: with -t, conmon listens on /tmp/conmon-term.*
+# (whatever TMPDIR says), and leaves it there when the runtime fails:
+# podman's, not the runtime's; gone, before the test looks at the result.
+forget_conmon_sockets() {
+	local s
+	for s in /tmp/conmon-term.*; do
+		[ -S "$s" ] && ! grep -qxF "$s" <<<"$PODMAN_SOCKETS" && rm -f "$s"
+	done
+	return 0
 }
 
 # stop_podman: mydocker knows no container of podman's any more; conmon's

@@ -78,8 +78,10 @@ test_podman_and_ctr_give_a_terminal_through_mydocker() {
 	start_podman
 	printf 'echo typed-in\nexit\n' | timeout 60 script -qec "${PODMAN[*]} run --rm -it ${PODMAN_RUN[*]} localhost/busybox sh" /dev/null \
 		>"$T/stdout" 2>"$T/stderr"
+	forget_conmon_sockets
 	grep -q '^typed-in' <(tr -d '\r' <"$T/stdout") || fail "podman run -it: no typed-in in: $(cat -A "$T/stdout")"
 	timeout 60 script -qec "${PODMAN[*]} run --rm -t ${PODMAN_RUN[*]} localhost/busybox tty" /dev/null >"$T/stdout" 2>"$T/stderr"
+	forget_conmon_sockets
 	expect_eq "podman run -t: tty" /dev/pts/0 "$(tr -d '\r' <"$T/stdout")"
 	stop_podman
 	start_containerd

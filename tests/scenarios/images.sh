@@ -82,7 +82,8 @@ test_run_s_image_is_an_argument_now() {
 # hint: record_is_live(): "created" or "running", under a mydocker that is still alive, counts as a user.
 test_rmi_refuses_an_image_a_starting_container_uses() {
 	run_d_held starting 2000 "${IMAGE[@]}" /bin/sleep 1000
-	wait_until "the container has a record" test -e "$MYDOCKER_RUN/names/starting"
+	# (its name is taken before its record is written: wait for the record)
+	wait_until "the container has a record" test -s "$MYDOCKER_RUN/names/starting/config.json"
 	mydocker rmi test
 	expect_status 125
 	expect_one_error_line "image test is in use by running container starting"
