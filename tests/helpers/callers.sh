@@ -1,7 +1,19 @@
 # callers.sh: containerd and podman as mydocker's callers, for the
 # scenarios that drive it through them (callers.sh from ch07-callers,
-# console.sh from ch07-console source this one). Each gets its own state
-# in T; what they make on the host themselves is put back.
+# console.sh from ch07-console, processes.sh from ch07-exec source this
+# one), and recvtty, the test's own. Each gets its own state in T; what
+# they make on the host themselves is put back, even when a case fails.
+
+# recvtty_bg SOCKET [INPUT]: the far end of the console socket, in the
+# background, its output in SOCKET.out; returns once it listens.
+recvtty_bg() {
+	local i
+	rm -f "$1"
+	"$HELPERS/recvtty" "$@" >"$1.out" 2>&1 &
+	RECVTTY=$!
+	for i in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done
+	fail "recvtty did not listen on $1"
+}
 
 # v1_only: a case that reads v1's files (devices.list, pids.max below
 # /sys/fs/cgroup/pids), or runs podman's config, which limits devices:
@@ -32,17 +44,24 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
 TOML
 	containerd --config "$c/config.toml" >"$c/log" 2>&1 &
 	CTD_PID=$!
-	for i in $(seq 100); do [ -S "$c/sock" ] && break; sleep 0.1; done
 	CTR=(ctr -a "$c/sock")
+	on_exit put_back_containerd
+	for i in $(seq 100); do [ -S "$c/sock" ] && break; sleep 0.1; done
 	CTR_RUN=(--runc-binary "$MYDOCKER" --runc-root "$c/runc")
 	mydocker save -o "$T/busybox.tar" busybox
 	"${CTR[@]}" images import --index-name busybox "$T/busybox.tar" >"$c/import" 2>&1 || fail "ctr images import: $(cat "$c/import")"
 }
 
-# stop_containerd: it ends; /run/containerd goes if it made it.
-stop_containerd() {
-	kill "$CTD_PID" && wait "$CTD_PID"
+# stop_containerd: it ends; /run/containerd goes if it made it. (Also
+# run when the case ends, whatever way: on_exit.)
+stop_containerd() { put_back_containerd; }
+put_back_containerd() {
+	local id
+	for id in $("${CTR[@]}" task ls -q 2>/dev/null); do "${CTR[@]}" task delete -f "$id" >/dev/null 2>&1; done
+	for id in $("${CTR[@]}" containers ls -q 2>/dev/null); do "${CTR[@]}" containers rm "$id" >/dev/null 2>&1; done
+	kill "$CTD_PID" 2>/dev/null && wait "$CTD_PID"
 	[ "$CTD_RUN_DIR_WAS" = yes ] || rm -rf /run/containerd
+	return 0
 }
 
 # start_podman: PODMAN is podman with its storage in T and mydocker as
@@ -69,6 +88,7 @@ start_podman() {
 	for dir in /sys/fs/cgroup/*/; do
 		[ -e "${dir}libpod_parent" ] || PODMAN_CGROUPS+=("${dir}libpod_parent")
 	done
+	on_exit put_back_podman
 	mydocker save -o "$T/busybox.tar" busybox
 	"${PODMAN[@]}" load -i "$T/busybox.tar" >"$T/load" 2>&1 || fail "podman load: $(cat "$T/load")"
 }
@@ -84,11 +104,17 @@ forget_conmon_sockets() {
 	return 0
 }
 
-# stop_podman: mydocker knows no container of podman's any more; conmon's
-# cgroups, podman's and not the runtime's, go if podman made them.
+# stop_podman: mydocker knows no container of podman's any more; then
+# put_back_podman (also run when the case ends, whatever way: on_exit):
+# conmon's cgroups, podman's and not the runtime's, go if podman made
+# them, and mydocker's default root if the test made it.
 stop_podman() {
-	local dir
 	expect_eq "the containers mydocker still knows" "$PODMAN_KNOWN" "$(ls -A "$PODMAN_STATE" 2>/dev/null)"
+	put_back_podman
+}
+put_back_podman() {
+	local dir
+	[ -z "$("${PODMAN[@]}" ps -aq 2>/dev/null)" ] || "${PODMAN[@]}" rm -f -t 0 -a >/dev/null 2>&1
 	[ "$PODMAN_STATE_WAS" = yes ] || rm -rf "${PODMAN_STATE%/runtime}"
 	for dir in "${PODMAN_CGROUPS[@]}"; do
 		rmdir "$dir/conmon" "$dir" 2>/dev/null

@@ -143,6 +143,17 @@ ps_json_field() {
 stdout() { cat "$T/stdout"; }
 stderr() { cat "$T/stderr"; }
 
+# on_exit COMMAND: run when the scenario ends, passed, failed or skipped
+# (run-scenarios traps its EXIT): a daemon a helper started stops, and
+# what it made on the host goes, even when a fail() ends the case early.
+ON_EXIT=()
+on_exit() { ON_EXIT+=("$1"); }
+run_on_exit() {
+	local c
+	for c in "${ON_EXIT[@]}"; do eval "$c"; done
+	ON_EXIT=()
+}
+
 # fail MESSAGE: ends the scenario as failed, showing the last command.
 # Called in a subshell, $(...) or a pipeline, exit would end only that: so
 # it also stops the scenario's own shell (run-scenarios traps the TERM).

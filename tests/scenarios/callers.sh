@@ -7,7 +7,7 @@
 since ch07-callers
 
 source "$HELPERS/../../tests/helpers/bundles.sh" # bundle() and runtime(): they change at ch07-spec and ch07-runc
-source "$HELPERS/../../tests/helpers/callers.sh" # containerd and podman: ch07-callers and ch07-console use them
+source "$HELPERS/../../tests/helpers/callers.sh" # containerd, podman, recvtty: ch07-callers on use them
 
 # cgroup_of PID CONTROLLER: the directory of PID's cgroup in the v1
 # hierarchy that holds CONTROLLER.

@@ -7,18 +7,7 @@
 since ch07-console
 
 source "$HELPERS/../../tests/helpers/bundles.sh" # bundle() and runtime(): they change at ch07-spec and ch07-runc
-source "$HELPERS/../../tests/helpers/callers.sh" # containerd and podman: ch07-callers and ch07-console use them
-
-# recvtty_bg SOCKET [INPUT]: the far end of the console socket, in the
-# background, its output in SOCKET.out; returns once it listens.
-recvtty_bg() {
-	local i
-	rm -f "$1"
-	"$HELPERS/recvtty" "$@" >"$1.out" 2>&1 &
-	RECVTTY=$!
-	for i in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done
-	fail "recvtty did not listen on $1"
-}
+source "$HELPERS/../../tests/helpers/callers.sh" # containerd, podman, recvtty: ch07-callers on use them
 
 # The command's stdin, stdout and stderr are a terminal of the
 # container's own devpts (/dev/pts/0), of the config's consoleSize; what
