@@ -85,6 +85,35 @@ static void test_what_is_refused_by_name(void **state)
 	bundle_free(&b);
 }
 
+#ifdef EXEC_REPORT_FD /* ch07-exec on: exec's --process, a process object alone */
+static void test_a_process_alone(void **state)
+{
+	struct bundle b;
+	char error[256] = "";
+	(void)state;
+
+	assert_int_equal(process_parse("{\"args\": [\"sh\", \"-c\", \"id\"], \"cwd\": \"/tmp\", \"env\": [\"A=1\"],"
+				       " \"user\": {\"uid\": 7, \"gid\": 8}, \"terminal\": true}",
+				       &b, error, sizeof error), 0);
+	assert_string_equal(b.args[2], "id");
+	assert_string_equal(b.cwd, "/tmp");
+	assert_string_equal(b.env[0], "A=1");
+	assert_int_equal(b.uid, 7);
+	assert_int_equal(b.gid, 8);
+	assert_true(b.terminal);
+	bundle_free(&b);
+	assert_int_equal(process_parse("{\"args\": [\"sh\"], \"cwd\": \"/\", \"apparmorProfile\": \"x\"}", &b, error,
+				       sizeof error), -1);
+	assert_non_null(strstr(error, "process.apparmorProfile is not supported"));
+	bundle_free(&b);
+	assert_int_equal(process_parse("{\"args\": [\"sh\"]}", &b, error, sizeof error), -1); /* no cwd */
+	bundle_free(&b);
+	assert_int_equal(process_parse("[1]", &b, error, sizeof error), -1);
+	assert_non_null(strstr(error, "not a JSON object"));
+	bundle_free(&b);
+}
+#endif
+
 static void test_mount_options(void **state)
 {
 	struct bundle_mount m = { .destination = "/dev", .type = "tmpfs", .source = "tmpfs" };
@@ -109,6 +138,9 @@ int main(void)
 		cmocka_unit_test(test_what_is_applied),
 		cmocka_unit_test(test_what_is_refused_by_name),
 		cmocka_unit_test(test_mount_options),
+#ifdef EXEC_REPORT_FD
+		cmocka_unit_test(test_a_process_alone),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
