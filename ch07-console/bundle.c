@@ -277,7 +277,7 @@ static int read_device_rule(const cJSON *d, struct device_rule *out, char *error
 /* linux.resources: the limits cgroups.c sets, by name; any other refused. */
 static const char *const resource_keys[] = { "memory", "cpu", "pids", "devices", NULL };
 static const char *const memory_keys[] = { "limit", NULL };
-static const char *const cpu_keys[] = { "shares", "cpus", NULL };
+static const char *const cpu_keys[] = { "shares", "quota", "period", "cpus", NULL };
 static const char *const pids_keys[] = { "limit", NULL };
 
 static int read_resources(const cJSON *res, struct resources *r, char *error, size_t size)
@@ -297,6 +297,10 @@ static int read_resources(const cJSON *res, struct resources *r, char *error, si
 		r->memory = (uint64_t)n;
 	if (json_number(cpu, "shares", &n) == 0 && n > 0)
 		r->cpu_shares = (uint64_t)n;
+	if (json_number(cpu, "quota", &n) == 0 && n > 0) /* -1: no limit */
+		r->cpu_quota = (uint64_t)n;
+	if (json_number(cpu, "period", &n) == 0 && n > 0)
+		r->cpu_period = (uint64_t)n;
 	if (cpus)
 		snprintf(r->cpuset_cpus, sizeof r->cpuset_cpus, "%s", cpus);
 	if (json_number(pids, "limit", &n) == 0 && n != 0)

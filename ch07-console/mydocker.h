@@ -24,6 +24,7 @@ struct device_rule {
 struct resources {
 	uint64_t memory;       /* -m: bytes */
 	uint64_t cpu_shares;   /* --cpu-shares: a relative weight, 2..262144 */
+	uint64_t cpu_quota, cpu_period; /* cpu.quota of every cpu.period, µs; 0: none */
 	char cpuset_cpus[256]; /* --cpuset-cpus: a CPU list, "0-1,3" */
 	long long pids;        /* pids.limit: how many tasks; -1 for no limit */
 	struct device_rule devices[MAX_DEVICE_RULES]; /* in order */

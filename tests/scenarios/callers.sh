@@ -19,13 +19,14 @@ cgroup_of() {
 	echo "$mount${path%/}"
 }
 
-LIMITS='.linux.resources = {memory: {limit: 67108864}, pids: {limit: 64}, devices: [{allow: false, access: "rwm"}]}'
+LIMITS='.linux.resources = {memory: {limit: 67108864}, cpu: {quota: 50000, period: 100000}, pids: {limit: 64}, devices: [{allow: false, access: "rwm"}]}'
 
 # linux.resources are the limits of the container's cgroup, which is at
 # linux.cgroupsPath (relative: below the runtime's own cgroup), its
 # parents made; delete removes it. runtime-tools: linux_cgroups_memory,
-# linux_cgroups_pids, linux_cgroups_devices, linux_cgroups_relative_memory.
-# hint: bundle.c's read_resources() and read_cgroups_path(); runtime_create() calls bundle_cgroup_enter() before init reads its config; pids.c, devices.c; state.json's "cgroups" for runtime_delete().
+# linux_cgroups_cpus, linux_cgroups_pids, linux_cgroups_devices,
+# linux_cgroups_relative_memory.
+# hint: bundle.c's read_resources() and read_cgroups_path(); runtime_create() calls bundle_cgroup_enter() before init reads its config; cpu.c's quota and period, pids.c, devices.c; state.json's "cgroups" for runtime_delete().
 test_linux_cgroups_resources_at_the_cgroups_path() {
 	local rt pid own
 	v1_only
@@ -39,6 +40,8 @@ test_linux_cgroups_resources_at_the_cgroups_path() {
 		expect_eq "$rt: the container's pids cgroup" "$own/callers-res-$rt/c1" "$(cgroup_of "$pid" pids)"
 		expect_eq "$rt: pids.max" 64 "$(cat "$(cgroup_of "$pid" pids)/pids.max")"
 		expect_eq "$rt: memory.limit_in_bytes" 67108864 "$(cat "$(cgroup_of "$pid" memory)/memory.limit_in_bytes")"
+		expect_eq "$rt: cpu.cfs_quota_us of cpu.cfs_period_us" "50000 100000" \
+			"$(cat "$(cgroup_of "$pid" cpu)/cpu.cfs_quota_us" "$(cgroup_of "$pid" cpu)/cpu.cfs_period_us" | paste -sd ' ')"
 		grep -qx 'c 1:3 rwm' "$(cgroup_of "$pid" devices)/devices.list" ||
 			fail "$rt: /dev/null is not allowed: $(cat "$(cgroup_of "$pid" devices)/devices.list")"
 		! grep -qx 'a \*:\* rwm' "$(cgroup_of "$pid" devices)/devices.list" || fail "$rt: every device is allowed"

@@ -40,7 +40,7 @@ static void test_resources_and_umask_are_read(void **state)
 
 	assert_int_equal(parse(", \"umask\": 18",
 			       ", \"cgroupsPath\": \"/default/c1\", \"resources\": {\"memory\": {\"limit\": 67108864},"
-			       " \"cpu\": {\"shares\": 512, \"cpus\": \"0\"}, \"pids\": {\"limit\": -1},"
+			       " \"cpu\": {\"shares\": 512, \"quota\": 50000, \"period\": 100000, \"cpus\": \"0\"}, \"pids\": {\"limit\": -1},"
 			       " \"devices\": [{\"allow\": false, \"access\": \"rwm\"},"
 			       " {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rw\"},"
 			       " {\"allow\": true, \"type\": \"c\", \"major\": 136}]}",
@@ -51,6 +51,8 @@ static void test_resources_and_umask_are_read(void **state)
 	assert_string_equal(b.cgroups_path, "/default/c1");
 	assert_int_equal(b.resources.memory, 67108864);
 	assert_int_equal(b.resources.cpu_shares, 512);
+	assert_int_equal(b.resources.cpu_quota, 50000);
+	assert_int_equal(b.resources.cpu_period, 100000);
 	assert_string_equal(b.resources.cpuset_cpus, "0");
 	assert_int_equal(b.resources.pids, -1); /* no limit: "max" */
 	assert_int_equal(b.resources.n_devices, 3);
@@ -77,7 +79,7 @@ static void test_what_is_refused_by_name(void **state)
 	(void)state;
 	expect_refused("", ", \"resources\": {\"memory\": {\"limit\": 1, \"swap\": 2}}",
 		       "linux.resources.memory.swap is not supported");
-	expect_refused("", ", \"resources\": {\"cpu\": {\"quota\": 1000}}", "linux.resources.cpu.quota");
+	expect_refused("", ", \"resources\": {\"cpu\": {\"realtimeRuntime\": 1000}}", "linux.resources.cpu.realtimeRuntime");
 	expect_refused("", ", \"resources\": {\"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 1}]}",
 		       "linux.resources.hugepageLimits");
 	expect_refused("", ", \"resources\": {\"devices\": [{\"allow\": true, \"access\": \"rwx\"}]}",
@@ -232,6 +234,16 @@ static void test_v2_cgroups_path_and_no_device_rules(void **state)
 	r.n_devices = 1;
 	snprintf(r.devices[0].rule, sizeof r.devices[0].rule, "a *:* rwm");
 	assert_int_equal(cgroup_find(&cg, &fake, "/machine/pods/c2", &r), -1);
+
+	r = (struct resources){ .cpu_quota = 50000 }; /* cpu.quota, the kernel's period */
+	assert_int_equal(cgroup_find(&cg, &fake, "/machine/pods/c3", &r), 0);
+	assert_int_equal(cgroup_create(&cg), 0);
+	snprintf(dir, sizeof dir, "%s/v2/machine/pods/c3", top);
+	fake_file(dir, "cpu.max", "max 100000\n");
+	assert_int_equal(cgroup_set(&cg), 0);
+	expect_file(dir, "cpu.max", "50000 100000");
+	unlink(strcat(strcpy(buf, dir), "/cpu.max"));
+	assert_int_equal(cgroup_destroy(&cg), 0);
 }
 
 int main(void)
