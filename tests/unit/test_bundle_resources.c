@@ -19,6 +19,8 @@
 #include "common.h"
 #include "mydocker.h"
 
+#include "common/fake_cgroup_tree.h"
+
 /* A config with the given members of process.user and linux. */
 static int parse(const char *user, const char *linux_, struct bundle *b, char *error, size_t size)
 {
@@ -106,48 +108,6 @@ static void test_sysctl_only_in_the_container_s_namespaces(void **state)
 	expect_refused("", ", \"sysctl\": {\"net/../kernel/core_pattern\": \"x\"}", "not a setting's name");
 	expect_refused("", ", \"sysctl\": {\"net..ipv4\": \"x\"}", "not a setting's name");
 	expect_refused("", ", \"sysctl\": {\"net.ipv4.ip_forward\": 1}", "with a string value");
-}
-
-static char top[64];
-static char mountinfo_path[PATH_MAX], self_cgroup_path[PATH_MAX];
-static const struct cgroup_host fake = { mountinfo_path, self_cgroup_path };
-
-static void fake_file(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX * 2];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void expect_file(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX * 2], buf[256];
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	assert_true(read_file(path, buf, sizeof buf) >= 0);
-	assert_string_equal(buf, text);
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(top, "/tmp/mydocker-fake-cgroup.XXXXXX");
-	if (!mkdtemp(top))
-		return -1;
-	snprintf(mountinfo_path, sizeof mountinfo_path, "%s/mountinfo", top);
-	snprintf(self_cgroup_path, sizeof self_cgroup_path, "%s/self_cgroup", top);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return remove_tree(top);
 }
 
 /* v1: an absolute cgroupsPath is a path from each hierarchy's root; its

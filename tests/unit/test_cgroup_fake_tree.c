@@ -19,31 +19,7 @@
 #include "common.h"
 #include "mydocker.h"
 
-static char top[64];
-static char mountinfo_path[PATH_MAX], self_cgroup_path[PATH_MAX];
-static const struct cgroup_host fake = { mountinfo_path, self_cgroup_path };
-
-/* fake_file(dir, name, text): creates dir/name holding text */
-static void fake_file(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX * 2];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void expect_file(const char *dir, const char *name, const char *text)
-{
-	char path[PATH_MAX * 2], buf[256];
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	assert_true(read_file(path, buf, sizeof buf) >= 0);
-	assert_string_equal(buf, text);
-}
+#include "common/fake_cgroup_tree.h"
 
 /* What the kernel does at rmdir: a cgroup's files go with it. */
 static void kernel_rmdir_files(const char *dir)
@@ -59,23 +35,6 @@ static void kernel_rmdir_files(const char *dir)
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		unlink(path);
 	}
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	strcpy(top, "/tmp/mydocker-fake-cgroup.XXXXXX");
-	if (!mkdtemp(top))
-		return -1;
-	snprintf(mountinfo_path, sizeof mountinfo_path, "%s/mountinfo", top);
-	snprintf(self_cgroup_path, sizeof self_cgroup_path, "%s/self_cgroup", top);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return remove_tree(top);
 }
 
 static const struct resources all_limits = {
