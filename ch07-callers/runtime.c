@@ -64,8 +64,8 @@ static int live_pidfd(const char *id, const struct container_state *s)
 	return pidfd;
 }
 
-/* kill --all: every process in the container's pid namespace, if it has
- * one of its own; the first process is one of them. */
+/* kill --all: every other process in the container's pid namespace, if
+ * it has one of its own; the first gets the signal through its pidfd. */
 static void signal_all(pid_t first, int sig)
 {
 	char ns[64], self_ns[64], path[64], other[64];
@@ -80,7 +80,7 @@ static void signal_all(pid_t first, int sig)
 		ssize_t n;
 		snprintf(path, sizeof path, "/proc/%.20s/ns/pid", e->d_name);
 		n = readlink(path, other, sizeof other - 1);
-		if (n > 0 && (other[n] = '\0', strcmp(other, ns) == 0))
+		if (n > 0 && (other[n] = '\0', strcmp(other, ns) == 0) && atoi(e->d_name) != first)
 			kill((pid_t)atoi(e->d_name), sig);
 	}
 out:

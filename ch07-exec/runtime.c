@@ -54,15 +54,16 @@ bool is_runtime_call(int argc, char **argv)
 	return false;
 }
 
-/* kill --all: every process of the container (runtime_ps.c); the first
- * process is one of them. */
+/* kill --all: every other process of the container (runtime_ps.c); the
+ * first gets the signal through its pidfd. */
 static void signal_all(pid_t first, int sig)
 {
 	size_t n;
 	pid_t *pids = container_pids(first, &n);
 
 	for (size_t i = 0; i < n; i++)
-		kill(pids[i], sig);
+		if (pids[i] != first)
+			kill(pids[i], sig);
 	free(pids);
 }
 
