@@ -1,8 +1,9 @@
 /* bundle_init.c: the first process of a container made from a bundle. It
- * gets config.json on fd 3, does what it says in the order
- * bundle_init() lists, tells `create` on fd 4 that the container is made,
- * and waits on exec.fifo (fd 5) until `start` opens it:
- * only then does it become the container's command. */
+ * gets create's flags and config.json on fd 3, does what it says in the
+ * order bundle_init() lists, tells `create` on fd 4 that the container is
+ * made, and waits on exec.fifo (fd 5) until `start` opens it: only then
+ * does it become the container's command, with the caller's fds that
+ * --preserve-fds keeps. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -52,13 +53,16 @@ static void wait_for_create_hooks(const struct bundle *b)
 
 /* mount(2) of the new root: made private first (as run's init does), and
  * read-only at the end if root.readonly says so. */
-static void enter_root(const struct bundle *b)
+static void enter_root(const struct bundle *b, bool no_pivot)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die_errno(EXIT_MYDOCKER, "init: make / private");
 	mount_bundle_mounts(b->root, b);
 	wait_for_create_hooks(b);
-	pivot_into(b->root);
+	if (no_pivot)
+		move_root_into(b->root);
+	else
+		pivot_into(b->root);
 	make_default_devices(false); /* /dev is not nodev here: no bind needed */
 	write_sysctls(b); /* before /proc/sys is made read-only */
 	for (char **p = b->masked; p && *p; p++)
@@ -120,25 +124,41 @@ static void wait_for_start(void)
 	debug("init: started");
 }
 
+/* --preserve-fds N: create moved the caller's fds 3.. to 6..; they go
+ * back to 3.. for the command, where runc puts them, once init's own are
+ * closed. */
+static void restore_preserved_fds(int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (dup2(BUNDLE_PRESERVED_FD + i, 3 + i) < 0)
+			die_errno(EXIT_MYDOCKER, "init: the preserved fd %d", 3 + i);
+		close(BUNDLE_PRESERVED_FD + i);
+	}
+}
+
+/* fd 3: "NO_PIVOT PRESERVE_FDS\n" (create's flags), then config.json. */
 int bundle_init(void)
 {
 	struct bundle b;
 	char *text = read_fd_all(INIT_PIPE_FD), error[512];
+	int no_pivot = 0, preserved = 0, offset = 0;
 
-	if (!text || bundle_parse(text, NULL, &b, error, sizeof error) < 0)
-		die_msg(EXIT_MYDOCKER, "init: config.json on fd %d: %s", INIT_PIPE_FD, text ? error : "unreadable");
+	if (!text || sscanf(text, "%d %d\n%n", &no_pivot, &preserved, &offset) < 2 || offset == 0 ||
+	    bundle_parse(text + offset, NULL, &b, error, sizeof error) < 0)
+		die_msg(EXIT_MYDOCKER, "init: config.json on fd %d: %s", INIT_PIPE_FD, text && offset ? error : "unreadable");
 	free(text);
 	close(INIT_PIPE_FD);
 	debug("init: read config.json from fd %d", INIT_PIPE_FD);
-	close_fds_from(BUNDLE_FIFO_FD + 1);
+	close_fds_from(BUNDLE_PRESERVED_FD + preserved);
 	join_namespaces(&b);
 	if (b.hostname && sethostname(b.hostname, strlen(b.hostname)) < 0)
 		die_errno(EXIT_MYDOCKER, "init: sethostname %s", b.hostname);
-	enter_root(&b);
+	enter_root(&b, no_pivot);
 	set_limits(&b);
 	drop_bounding_set(b.caps[CAP_SET_BOUNDING]);
 	become_bundle_user(&b);
 	wait_for_start();
+	restore_preserved_fds(preserved);
 	set_default_home(&b.env, b.uid);
 	if (b.has_umask)
 		umask(b.umask);

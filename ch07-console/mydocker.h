@@ -227,6 +227,7 @@ void set_default_home(char ***env, uid_t uid);
 
 /* rootfs.c: init moves into the image and mounts /dev and /sys. */
 void pivot_into(const char *root);
+void move_root_into(const char *root);
 void make_mount_points(void);
 void mount_dev(void);
 void make_default_devices(bool bind);
@@ -616,9 +617,11 @@ int connect_console_socket(const char *path);
 void open_bundle_console(const struct bundle *b);
 
 /* bundle_init.c: a bundle's first process; exec.fifo comes on fd 5, the
- * connection to --console-socket on fd 6. */
+ * connection to --console-socket on fd 6, and --preserve-fds's fds from
+ * fd 7 on, until the command's exec. */
 #define BUNDLE_FIFO_FD 5
 #define BUNDLE_CONSOLE_FD 6
+#define BUNDLE_PRESERVED_FD 7
 int bundle_init(void);
 
 /* runtime.c, runtime_create.c, runtime_state.c, runtime_spec.c: the OCI
@@ -634,9 +637,16 @@ struct container_state {
 	long long pid_start;
 	char status[16];           /* "created", "running", "stopped" */
 };
+/* create's flags */
+struct create_options {
+	const char *bundle, *pid_file;
+	const char *console;       /* --console-socket */
+	bool no_pivot;             /* --no-pivot: MS_MOVE and chroot(2) */
+	int preserve_fds;          /* --preserve-fds N: the caller's fds 3.. */
+};
 bool is_runtime_call(int argc, char **argv);
 int runtime_main(int argc, char **argv);
-pid_t runtime_create(const struct runtime *rt, const char *id, const char *bundle, const char *pid_file, const char *console);
+pid_t runtime_create(const struct runtime *rt, const char *id, const struct create_options *o);
 int runtime_start(const struct runtime *rt, const char *id);
 void run_state_hooks(const struct container_state *s, const char *kind, const char *status);
 struct cJSON *state_object(const char *id, const char *bundle, pid_t pid, const struct bundle *b);

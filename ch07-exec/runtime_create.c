@@ -25,26 +25,40 @@
 struct bundle_child {
 	char **argv;           /* mydocker [--debug] bundle-init */
 	int exe, config, sync, fifo, console; /* console: -1 without a terminal */
+	int preserved;         /* --preserve-fds N */
 };
 
-/* An fd above those init finds its own on, so that moving one onto 3, 4,
- * 5 or 6 cannot close another. */
-static int above_init_fds(int fd)
+/* An fd above those init finds its own and the preserved ones on, so that
+ * moving one onto 3, 4, 5 or 6 cannot close another. */
+static int above_init_fds(int fd, int preserved)
 {
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, BUNDLE_CONSOLE_FD + 1);
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, BUNDLE_PRESERVED_FD + preserved);
 
 	if (high < 0)
 		die_errno(EXIT_MYDOCKER, "move fd %d", fd);
 	return high;
 }
 
+/* --preserve-fds N: the caller's fds 3.. move to 7.., out of the way of
+ * init's own, until its command's exec (bundle_init.c). From the last, so
+ * that no copy lands on one not yet moved. dup2(2)'s copy stays open
+ * across execve(2). */
+static void move_preserved_fds(int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		if (dup2(3 + i, BUNDLE_PRESERVED_FD + i) < 0)
+			die_errno(EXIT_MYDOCKER, "move the preserved fd %d", 3 + i);
+	}
+}
+
 static int bundle_child_main(void *arg)
 {
 	struct bundle_child *c = arg;
-	int exe = above_init_fds(c->exe), config = above_init_fds(c->config);
-	int sync = above_init_fds(c->sync), fifo = above_init_fds(c->fifo);
-	int console = c->console >= 0 ? above_init_fds(c->console) : -1;
+	int exe = above_init_fds(c->exe, c->preserved), config = above_init_fds(c->config, c->preserved);
+	int sync = above_init_fds(c->sync, c->preserved), fifo = above_init_fds(c->fifo, c->preserved);
+	int console = c->console >= 0 ? above_init_fds(c->console, c->preserved) : -1;
 
+	move_preserved_fds(c->preserved);
 	pass_fd_as(config, INIT_PIPE_FD);
 	pass_fd_as(sync, INIT_EXEC_FD);
 	pass_fd_as(fifo, BUNDLE_FIFO_FD);
@@ -74,9 +88,10 @@ static int join_pid_namespace(const struct bundle *b)
 
 /* Clones the first process into the config's namespaces; it runs
  * `mydocker bundle-init` from a sealed copy, as run's init does. */
-static pid_t clone_bundle_init(const struct bundle *b, int fifo, int console, int *config_fd, int *sync_fd)
+static pid_t clone_bundle_init(const struct bundle *b, const struct create_options *o, int fifo, int console,
+			       int *config_fd, int *sync_fd)
 {
-	struct bundle_child c = { .fifo = fifo, .console = console };
+	struct bundle_child c = { .fifo = fifo, .console = console, .preserved = o->preserve_fds };
 	int config[2] = { -1, -1 }, sync[2] = { -1, -1 };
 	pid_t pid = -1;
 
@@ -91,6 +106,8 @@ static pid_t clone_bundle_init(const struct bundle *b, int fifo, int console, in
 
 		c.config = config[0];
 		c.sync = sync[1];
+		/* create's flags that init acts on, before config.json */
+		dprintf(config[1], "%d %d\n", o->no_pivot, o->preserve_fds);
 		pid = clone(bundle_child_main, stack + sizeof stack, b->namespaces | SIGCHLD, &c);
 		if (pid < 0)
 			error_errno("clone into the config's namespaces");
@@ -222,11 +239,10 @@ int console_for(const struct bundle *b, const char *console)
 	return fd < 0 ? -2 : fd;
 }
 
-/* create [--bundle DIR] [--pid-file FILE] [--console-socket PATH] ID:
- * returns the first process's pid, our child (run waits for it), or -1
- * with nothing left behind. */
-pid_t runtime_create(const struct runtime *rt, const char *id, const char *bundle_dir, const char *pid_file,
-		     const char *console)
+/* create [--bundle DIR] [--pid-file FILE] [--console-socket PATH]
+ * [--no-pivot] [--preserve-fds N] ID: returns the first process's pid, our
+ * child (run waits for it), or -1 with nothing left behind. */
+pid_t runtime_create(const struct runtime *rt, const char *id, const struct create_options *o)
 {
 	char dir[PATH_MAX], error[512];
 	static struct cgroup cg; /* large: PATH_MAX per subsystem */
@@ -234,26 +250,26 @@ pid_t runtime_create(const struct runtime *rt, const char *id, const char *bundl
 	int fifo, config_fd = -1, sync_fd = -1, console_fd;
 	pid_t pid = -1;
 
-	if (bundle_read(bundle_dir, &b, error, sizeof error) < 0) {
+	if (bundle_read(o->bundle, &b, error, sizeof error) < 0) {
 		error_msg("%s", error);
 		bundle_free(&b);
 		return -1;
 	}
-	debug("read %s/config.json", bundle_dir);
-	if ((console_fd = console_for(&b, console)) == -2) {
+	debug("read %s/config.json", o->bundle);
+	if ((console_fd = console_for(&b, o->console)) == -2) {
 		bundle_free(&b);
 		return -1;
 	}
 	if ((fifo = make_state_dir(rt, id, &b, dir, sizeof dir)) >= 0) {
-		pid = clone_bundle_init(&b, fifo, console_fd, &config_fd, &sync_fd);
+		pid = clone_bundle_init(&b, o, fifo, console_fd, &config_fd, &sync_fd);
 		if (pid >= 0 && bundle_cgroup_enter(&b, id, pid, &cg) < 0)
 			stop_init(&pid);
 		if (pid < 0) {
 			close_fd(&config_fd);
 			close_fd(&sync_fd);
-		} else if (wait_until_made(&b, pid, config_fd, sync_fd, id, bundle_dir) < 0) {
+		} else if (wait_until_made(&b, pid, config_fd, sync_fd, id, o->bundle) < 0) {
 			pid = -1;
-		} else if (record_created(dir, id, bundle_dir, pid, &b, &cg, pid_file) < 0) {
+		} else if (record_created(dir, id, o->bundle, pid, &b, &cg, o->pid_file) < 0) {
 			stop_init(&pid);
 		}
 		if (pid < 0) {

@@ -16,6 +16,7 @@ void print_runtime_usage(FILE *out)
 	fprintf(out, "Usage: mydocker [--root DIR] [--log FILE] [--log-format text|json] COMMAND ...\n\n"
 		     "The OCI runtime's commands, on a bundle (a directory with config.json):\n"
 		     "  create [--bundle DIR] [--pid-file FILE] ID   make the container; its command waits\n"
+		     "         [--no-pivot] [--preserve-fds N]       (chroot, not pivot_root; fds 3.. go on)\n"
 		     "         [--console-socket PATH]               (a terminal's master goes to PATH)\n"
 		     "  start ID                                     run the created container's command\n"
 		     "  state ID                                     print its state as JSON\n"

@@ -215,6 +215,7 @@ void set_default_home(char ***env, uid_t uid);
 
 /* rootfs.c: init moves into the image and mounts /dev and /sys. */
 void pivot_into(const char *root);
+void move_root_into(const char *root);
 void make_mount_points(void);
 void mount_dev(void);
 void make_default_devices(bool bind);
@@ -570,8 +571,10 @@ void bundle_free(struct bundle *b);
 int mount_options(struct bundle_mount *m, char *const *options, char *error, size_t size);
 void mount_bundle_mounts(const char *root, const struct bundle *b);
 
-/* bundle_init.c: a bundle's first process; exec.fifo comes on fd 5. */
+/* bundle_init.c: a bundle's first process; exec.fifo comes on fd 5, and
+ * --preserve-fds's fds from fd 6 on, until the command's exec. */
 #define BUNDLE_FIFO_FD 5
+#define BUNDLE_PRESERVED_FD 6
 int bundle_init(void);
 
 /* runtime.c, runtime_create.c, runtime_state.c, runtime_spec.c: the OCI
@@ -587,9 +590,15 @@ struct container_state {
 	long long pid_start;
 	char status[16];           /* "created", "running", "stopped" */
 };
+/* create's flags */
+struct create_options {
+	const char *bundle, *pid_file;
+	bool no_pivot;             /* --no-pivot: MS_MOVE and chroot(2) */
+	int preserve_fds;          /* --preserve-fds N: the caller's fds 3.. */
+};
 bool is_runtime_call(int argc, char **argv);
 int runtime_main(int argc, char **argv);
-pid_t runtime_create(const struct runtime *rt, const char *id, const char *bundle_dir, const char *pid_file);
+pid_t runtime_create(const struct runtime *rt, const char *id, const struct create_options *o);
 int runtime_start(const struct runtime *rt, const char *id);
 int state_write(const char *dir, const char *id, const char *bundle, pid_t pid, const struct bundle *b);
 int state_read(const struct runtime *rt, const char *id, struct container_state *s);

@@ -10,6 +10,7 @@
  * are not. (Docker gets the same guarantee from the devices cgroup.) */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,14 @@
 #include "common.h"
 #include "mydocker.h"
 
+/* new_root must be a mount point: bind it onto itself; nodev. */
+static void bind_onto_itself(const char *root)
+{
+	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+	    mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_NODEV, NULL) < 0)
+		die_errno(EXIT_MYDOCKER, "bind mount %s onto itself", root);
+}
+
 /* pivot_root(2) moves the whole mount tree: new_root becomes /, the old
  * root goes to put_old below it, and once unmounted nothing of the host's
  * files is reachable. chroot(2) only changes where one process's paths
@@ -32,10 +41,7 @@ void pivot_into(const char *root)
 	char put_old[PATH_MAX];
 	const char *old;
 
-	/* new_root must be a mount point: bind it onto itself; nodev. */
-	if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-	    mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_NODEV, NULL) < 0)
-		die_errno(EXIT_MYDOCKER, "bind mount %s onto itself", root);
+	bind_onto_itself(root);
 	if (snprintf(put_old, sizeof put_old, "%s/.pivot_root.XXXXXX", root) >= (int)sizeof put_old ||
 	    !mkdtemp(put_old))
 		die_errno(EXIT_MYDOCKER, "make a directory for the old root in %s", root);
@@ -50,6 +56,53 @@ void pivot_into(const char *root)
 	if (rmdir(old) < 0)
 		die_errno(EXIT_MYDOCKER, "remove %s", old);
 	debug("init: pivot_root into %s; the old root is unmounted", root);
+}
+
+/* The mount point of a whole proc or sysfs (its root is the filesystem's
+ * root) outside the new root, from mountinfo (proc(5)), read again from
+ * its start: the host's /proc may be gone, the open file is not. */
+static bool find_host_proc_or_sys(int mountinfo, const char *root, char point[PATH_MAX])
+{
+	char *mounts = lseek(mountinfo, 0, SEEK_SET) == 0 ? read_fd_all(mountinfo) : NULL;
+	size_t len = strlen(root);
+	bool found = false;
+
+	if (!mounts)
+		die_errno(EXIT_MYDOCKER, "init: read /proc/self/mountinfo");
+	for (char *line = strtok(mounts, "\n"); line && !found; line = strtok(NULL, "\n")) {
+		char fs_root[PATH_MAX], type[64] = "", *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", fs_root, point) != 2 ||
+		    sscanf(dash + 3, "%63s", type) != 1)
+			continue;
+		found = strcmp(fs_root, "/") == 0 && (strcmp(type, "proc") == 0 || strcmp(type, "sysfs") == 0) &&
+			!(strncmp(point, root, len) == 0 && (point[len] == '/' || point[len] == '\0'));
+	}
+	free(mounts);
+	return found;
+}
+
+/* --no-pivot, for a root that pivot_root(2) cannot leave (the initramfs):
+ * the new root is moved onto / (MS_MOVE) and chroot(2) starts our paths
+ * there. ".." cannot climb above it: a path walk goes down into the mount
+ * on top (path_resolution(7)). But the old root stays in the mount
+ * namespace, under the new one, with the host's proc and sysfs on it, and
+ * the kernel lets a user namespace mount a new proc or sysfs where it
+ * sees a whole one (mount_too_revealing(), fs/namespace.c). runc's
+ * msMoveRoot unmounts them first, and so do we, until none is left. */
+void move_root_into(const char *root)
+{
+	char point[PATH_MAX];
+	int mountinfo = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+
+	bind_onto_itself(root);
+	while (find_host_proc_or_sys(mountinfo, root, point)) {
+		if (umount2(point, MNT_DETACH) < 0)
+			die_errno(EXIT_MYDOCKER, "init: unmount the host's %s", point);
+	}
+	close(mountinfo);
+	if (chdir(root) < 0 || mount(root, "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		die_errno(EXIT_MYDOCKER, "init: move %s onto / and chroot into it", root);
+	debug("init: %s moved onto / and chroot(2) into it; no pivot_root", root);
 }
 
 /* An image may lack the directories we mount on. */

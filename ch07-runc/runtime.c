@@ -141,16 +141,16 @@ static int runtime_delete(const struct runtime *rt, const char *id, bool force)
 	return 0;
 }
 
-/* run [--bundle DIR] [--pid-file FILE] ID: create, start, wait, delete;
- * the container's exit status is ours. */
-static int runtime_run(const struct runtime *rt, const char *id, const char *bundle, const char *pid_file)
+/* run [create's flags] ID: create, start, wait, delete; the container's
+ * exit status is ours. */
+static int runtime_run(const struct runtime *rt, const char *id, const struct create_options *o)
 {
 	char dir[PATH_MAX];
 	pid_t pid;
 	int code = EXIT_MYDOCKER;
 
 	handle_signals();
-	pid = runtime_create(rt, id, bundle, pid_file);
+	pid = runtime_create(rt, id, o);
 	if (pid < 0)
 		return EXIT_MYDOCKER;
 	forward_signals_to(pid);
@@ -176,30 +176,52 @@ static const char *container_id(int argc, char **argv, int i)
 	return argv[i];
 }
 
+/* --preserve-fds N: the caller's fds 3 to 3+N-1, which must be open. */
+static int preserved_fds(const char *text, int *n)
+{
+	char *end;
+	long count = text ? strtol(text, &end, 10) : 0;
+
+	if (text && (*text < '0' || *text > '9' || *end || count > 1000)) {
+		error_msg("--preserve-fds %s: expected a number of fds from 0 to 1000", text);
+		return -1;
+	}
+	for (int fd = 3; fd < 3 + count; fd++) {
+		if (fcntl(fd, F_GETFD) < 0) {
+			error_msg("--preserve-fds %ld: fd %d is not open", count, fd);
+			return -1;
+		}
+	}
+	*n = (int)count;
+	return 0;
+}
+
 static int container_command(const struct runtime *rt, int argc, char **argv)
 {
-	const char *bundle = ".", *pid_file = NULL, *console = NULL, *preserve = NULL, *id;
-	bool all = false, force = false, no_pivot = false, keyring = false;
-	const struct flag flags[] = { { "--bundle", 'b', NULL, &bundle }, { "--pid-file", 0, NULL, &pid_file },
+	struct create_options o = { .bundle = "." };
+	const char *console = NULL, *preserve = NULL, *id;
+	bool all = false, force = false, keyring = false;
+	const struct flag flags[] = { { "--bundle", 'b', NULL, &o.bundle }, { "--pid-file", 0, NULL, &o.pid_file },
 		{ "--console-socket", 0, NULL, &console }, { "--preserve-fds", 0, NULL, &preserve },
-		{ "--no-pivot", 0, &no_pivot, NULL }, { "--no-new-keyring", 0, &keyring, NULL },
+		{ "--no-pivot", 0, &o.no_pivot, NULL }, { "--no-new-keyring", 0, &keyring, NULL },
 		{ "--all", 'a', &all, NULL }, { "--force", 'f', &force, NULL }, { NULL, 0, NULL, NULL } };
 	int code, i = command_flags(argc, argv, flags, print_runtime_usage, &code);
 	bool is_kill = strcmp(argv[0], "kill") == 0;
 
 	if (i < 0)
 		return code;
-	if (console || no_pivot || (preserve && strcmp(preserve, "0") != 0)) {
-		error_msg("%s: --console-socket, --no-pivot and --preserve-fds are not supported by this runtime",
-			  argv[0]);
+	if (console) {
+		error_msg("%s: --console-socket is not supported by this runtime", argv[0]);
 		return EXIT_MYDOCKER;
 	}
+	if (preserved_fds(preserve, &o.preserve_fds) < 0)
+		return EXIT_MYDOCKER;
 	if (!(id = container_id(is_kill && argc - i == 2 ? argc - 1 : argc, argv, i)))
 		return EXIT_MYDOCKER;
 	if (strcmp(argv[0], "run") == 0)
-		return runtime_run(rt, id, bundle, pid_file);
+		return runtime_run(rt, id, &o);
 	if (strcmp(argv[0], "create") == 0)
-		return runtime_create(rt, id, bundle, pid_file) < 0 ? EXIT_MYDOCKER : 0;
+		return runtime_create(rt, id, &o) < 0 ? EXIT_MYDOCKER : 0;
 	if (strcmp(argv[0], "start") == 0)
 		return runtime_start(rt, id) < 0 ? EXIT_MYDOCKER : 0;
 	if (strcmp(argv[0], "state") == 0)

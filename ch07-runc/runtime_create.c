@@ -24,25 +24,39 @@
 struct bundle_child {
 	char **argv;           /* mydocker [--debug] bundle-init */
 	int exe, config, sync, fifo;
+	int preserved;         /* --preserve-fds N */
 };
 
-/* An fd above those init finds its own on, so that moving one onto 3, 4
- * or 5 cannot close another. */
-static int above_init_fds(int fd)
+/* An fd above those init finds its own and the preserved ones on, so that
+ * moving one onto 3, 4 or 5 cannot close another. */
+static int above_init_fds(int fd, int preserved)
 {
-	int high = fcntl(fd, F_DUPFD_CLOEXEC, BUNDLE_FIFO_FD + 1);
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, BUNDLE_PRESERVED_FD + preserved);
 
 	if (high < 0)
 		die_errno(EXIT_MYDOCKER, "move fd %d", fd);
 	return high;
 }
 
+/* --preserve-fds N: the caller's fds 3.. move to 6.., out of the way of
+ * init's own, until its command's exec (bundle_init.c). From the last, so
+ * that no copy lands on one not yet moved. dup2(2)'s copy stays open
+ * across execve(2). */
+static void move_preserved_fds(int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		if (dup2(3 + i, BUNDLE_PRESERVED_FD + i) < 0)
+			die_errno(EXIT_MYDOCKER, "move the preserved fd %d", 3 + i);
+	}
+}
+
 static int bundle_child_main(void *arg)
 {
 	struct bundle_child *c = arg;
-	int exe = above_init_fds(c->exe), config = above_init_fds(c->config);
-	int sync = above_init_fds(c->sync), fifo = above_init_fds(c->fifo);
+	int exe = above_init_fds(c->exe, c->preserved), config = above_init_fds(c->config, c->preserved);
+	int sync = above_init_fds(c->sync, c->preserved), fifo = above_init_fds(c->fifo, c->preserved);
 
+	move_preserved_fds(c->preserved);
 	pass_fd_as(config, INIT_PIPE_FD);
 	pass_fd_as(sync, INIT_EXEC_FD);
 	pass_fd_as(fifo, BUNDLE_FIFO_FD);
@@ -70,9 +84,10 @@ static int join_pid_namespace(const struct bundle *b)
 
 /* Clones the first process into the config's namespaces; it runs
  * `mydocker bundle-init` from a sealed copy, as run's init does. */
-static pid_t clone_bundle_init(const struct bundle *b, int fifo, int *config_fd, int *sync_fd)
+static pid_t clone_bundle_init(const struct bundle *b, const struct create_options *o, int fifo, int *config_fd,
+			       int *sync_fd)
 {
-	struct bundle_child c = { .fifo = fifo };
+	struct bundle_child c = { .fifo = fifo, .preserved = o->preserve_fds };
 	int config[2] = { -1, -1 }, sync[2] = { -1, -1 };
 	pid_t pid = -1;
 
@@ -85,6 +100,8 @@ static pid_t clone_bundle_init(const struct bundle *b, int fifo, int *config_fd,
 
 		c.config = config[0];
 		c.sync = sync[1];
+		/* create's flags that init acts on, before config.json */
+		dprintf(config[1], "%d %d\n", o->no_pivot, o->preserve_fds);
 		pid = clone(bundle_child_main, stack + sizeof stack, b->namespaces | SIGCHLD, &c);
 		if (pid < 0)
 			error_errno("clone into the config's namespaces");
@@ -168,29 +185,30 @@ static int record_created(const char *dir, const char *id, const char *bundle_di
 	return 0;
 }
 
-/* create [--bundle DIR] [--pid-file FILE] ID: returns the first process's
- * pid, our child (run waits for it), or -1 with nothing left behind. */
-pid_t runtime_create(const struct runtime *rt, const char *id, const char *bundle_dir, const char *pid_file)
+/* create [--bundle DIR] [--pid-file FILE] [--no-pivot] [--preserve-fds N]
+ * ID: returns the first process's pid, our child (run waits for it), or -1
+ * with nothing left behind. */
+pid_t runtime_create(const struct runtime *rt, const char *id, const struct create_options *o)
 {
 	char dir[PATH_MAX], error[512];
 	struct bundle b;
 	int fifo, config_fd = -1, sync_fd = -1;
 	pid_t pid = -1;
 
-	if (bundle_read(bundle_dir, &b, error, sizeof error) < 0) {
+	if (bundle_read(o->bundle, &b, error, sizeof error) < 0) {
 		error_msg("%s", error);
 		bundle_free(&b);
 		return -1;
 	}
-	debug("read %s/config.json", bundle_dir);
+	debug("read %s/config.json", o->bundle);
 	if ((fifo = make_state_dir(rt, id, &b, dir, sizeof dir)) >= 0) {
-		pid = clone_bundle_init(&b, fifo, &config_fd, &sync_fd);
+		pid = clone_bundle_init(&b, o, fifo, &config_fd, &sync_fd);
 		if (pid < 0) {
 			close_fd(&config_fd);
 			close_fd(&sync_fd);
 		} else if (wait_until_made(&b, pid, config_fd, sync_fd) < 0) {
 			pid = -1;
-		} else if (record_created(dir, id, bundle_dir, pid, &b, pid_file) < 0) {
+		} else if (record_created(dir, id, o->bundle, pid, &b, o->pid_file) < 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			pid = -1;

@@ -7,6 +7,7 @@
  *   probe mountflags DIR the flags of the mount at DIR (ro nosuid nodev noexec)
  *   probe trap           print "ready", exit 100+N on signal N (INT/TERM/HUP)
  *   probe sleep SECONDS  sleep
+ *   probe climb DIR      climb out of a chroot(2) and count DIR's entries
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -127,6 +128,38 @@ static _Noreturn void trap_signals(void)
 		pause();
 }
 
+/* chroot(2)'s NOTES: a root process climbs out of a chroot by going
+ * into another one below its cwd, then up past it with "..", which stops
+ * only at the root of the mount namespace. Prints "N entries, P pids" of
+ * DIR as seen from where the climb ended. */
+static int climb(const char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+	int entries = 0, pids = 0;
+
+	if (chroot("/bin") < 0) {
+		perror("probe: chroot /bin");
+		return 1;
+	}
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0)
+			break;
+	if (chroot(".") < 0 || !(d = opendir(dir))) {
+		perror("probe: climb");
+		return 1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		entries++;
+		pids += e->d_name[0] >= '1' && e->d_name[0] <= '9';
+	}
+	closedir(d);
+	printf("%d entries, %d pids\n", entries, pids);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "fds") == 0)
@@ -143,6 +176,8 @@ int main(int argc, char **argv)
 		sleep((unsigned)atoi(argv[2]));
 		return 0;
 	}
-	fprintf(stderr, "usage: probe fds | args ARG... | hog SIZE | mountflags DIR | trap | sleep SECONDS\n");
+	if (argc == 3 && strcmp(argv[1], "climb") == 0)
+		return climb(argv[2]);
+	fprintf(stderr, "usage: probe fds | args ARG... | hog SIZE | mountflags DIR | trap | sleep SECONDS | climb DIR\n");
 	return 2;
 }

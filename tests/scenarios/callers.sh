@@ -184,17 +184,19 @@ test_containerd_runs_containers_through_mydocker() {
 
 # podman runs the saved busybox image through mydocker (--runtime): its
 # config has linux.sysctl, process.user.umask, devices and pids limits at
-# its cgroupsPath and a cgroup mount. Then a detached one that podman
-# stops and removes.
-# hint: bundle.c reads linux.sysctl, linux.resources, linux.cgroupsPath and process.user.umask; a cgroup mount goes to mount_cgroups().
+# its cgroupsPath and a cgroup mount; podman's fd 3 goes in through conmon
+# (--preserve-fds). Then a detached one that podman stops and removes.
+# hint: bundle.c reads linux.sysctl, linux.resources, linux.cgroupsPath and process.user.umask; a cgroup mount goes to mount_cgroups(); conmon passes create --preserve-fds 1.
 test_podman_runs_containers_through_mydocker() {
 	v1_only
 	start_podman
-	timeout 60 "${PODMAN[@]}" run --rm "${PODMAN_RUN[@]}" localhost/busybox \
-		sh -c 'echo hi; cat /sys/fs/cgroup/pids/pids.max /proc/sys/net/ipv4/ping_group_range; umask' >"$T/stdout" 2>"$T/stderr"
+	echo three >"$T/three"
+	timeout 60 "${PODMAN[@]}" run --rm --preserve-fds 1 "${PODMAN_RUN[@]}" localhost/busybox \
+		sh -c 'echo hi; cat <&3; cat /sys/fs/cgroup/pids/pids.max /proc/sys/net/ipv4/ping_group_range; umask' \
+		>"$T/stdout" 2>"$T/stderr" 3<"$T/three"
 	status=$?
 	expect_status 0
-	expect_eq "podman run --rm" "hi 2048 0	0 0022" "$(paste -sd ' ' "$T/stdout")"
+	expect_eq "podman run --rm" "hi three 2048 0	0 0022" "$(paste -sd ' ' "$T/stdout")"
 	timeout 60 "${PODMAN[@]}" run -d --name web "${PODMAN_RUN[@]}" localhost/busybox sleep 1000 >"$T/stdout" 2>&1 ||
 		fail "podman run -d: $(cat "$T/stdout")"
 	expect_eq "podman ps" web "$("${PODMAN[@]}" ps --format '{{.Names}}')"

@@ -143,7 +143,49 @@ test_runtime_version_and_global_flags() {
 	mydocker --root "$T/x" state c1
 	expect_status 125
 	expect_one_error_line "container c1 does not exist"
-	mydocker --root "$T/x" create --no-pivot c1
+	mydocker --root "$T/x" create --preserve-fds x c1
 	expect_status 125
-	expect_one_error_line "are not supported by this runtime"
+	expect_one_error_line "--preserve-fds x: expected a number of fds from 0 to 1000"
+}
+
+# run --no-pivot: the bundle's root without pivot_root(2), moved onto /
+# and chroot(2)ed into, as runc does it for a ramdisk. A process that
+# climbs out of a chroot (probe climb, with CAP_SYS_CHROOT) still finds
+# the container's own /proc, as it does with pivot_root: a bare chroot
+# would have let it reach the host's.
+# hint: move_root_into() in rootfs.c; clone_bundle_init() sends "NO_PIVOT PRESERVE_FDS" to init on fd 3 before config.json.
+test_runtime_no_pivot() {
+	local rt caps='.process.capabilities[] += ["CAP_SYS_CHROOT"]'
+	for rt in runc mydocker; do
+		bundle "$T/$rt" "$caps"' | .process.args = ["sh", "-c", "hostname; ls /; probe climb /proc"]'
+		runtime "$rt" run --no-pivot --bundle "$T/$rt" c1
+		expect_status 0
+		cp "$T/stdout" "$T/$rt.out"
+	done
+	expect_eq "what the command saw, runc's and ours" "$(cat "$T/runc.out")" "$(cat "$T/mydocker.out")"
+	grep -qx "[0-9]* entries, 1 pids" "$T/mydocker.out" || fail "the climb out of the chroot found other pids: $(tail -1 "$T/mydocker.out")"
+	expect_eq "what run --no-pivot left" "" "$(ls -A "$T/state-mydocker")"
+}
+
+# run --preserve-fds N: the caller's fds 3 to 3+N-1 are the command's fds
+# 3 to 3+N-1 (podman run --preserve-fds passes them so), and no other fd
+# goes in. An fd of the range that is not open is refused before anything
+# is made.
+# hint: preserved_fds() in runtime.c checks them; move_preserved_fds() in runtime_create.c moves them out of init's way, restore_preserved_fds() in bundle_init.c puts them back.
+test_runtime_preserve_fds() {
+	local rt
+	echo three >"$T/three"
+	echo four >"$T/four"
+	for rt in runc mydocker; do
+		bundle "$T/$rt" '.process.args = ["sh", "-c", "cat <&3; cat <&4; probe fds"]'
+		runtime "$rt" run --preserve-fds 2 --bundle "$T/$rt" c1 3<"$T/three" 4<"$T/four" 5<"$T/four"
+		expect_status 0
+		cp "$T/stdout" "$T/$rt.out"
+	done
+	expect_eq "the command's fds, runc's and ours" "$(cat "$T/runc.out")" "$(cat "$T/mydocker.out")"
+	expect_eq "what the command read and its fds" "three|four|0 1 2 3 4" "$(paste -sd '|' "$T/mydocker.out")"
+	runtime mydocker run --preserve-fds 3 --bundle "$T/mydocker" c2 3<"$T/three" 4<"$T/four" 5<&-
+	expect_status 125
+	expect_one_error_line "--preserve-fds 3: fd 5 is not open"
+	expect_eq "what the refused run left" "" "$(ls -A "$T/state-mydocker")"
 }
