@@ -58,6 +58,9 @@ static void exec_hook(const char *path, char **args, char **env, int state_fd)
 	signal(SIGPIPE, SIG_DFL); /* run ignores it; the hook need not */
 	if (dup2(state_fd, STDIN_FILENO) < 0)
 		_exit(127);
+	/* stdin, stdout and stderr only, as runc's hooks get (Go's os/exec):
+	 * a caller's other fds, --preserve-fds's among them, are not theirs */
+	close_fds_from(3);
 	execve(path, args && args[0] ? args : only_path, env ? env : no_env);
 	_exit(127);
 }

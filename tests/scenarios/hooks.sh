@@ -10,26 +10,29 @@ source "$HELPERS/../../tests/helpers/bundles.sh" # bundle() and runtime(): they 
 
 # with_hooks DIR: the bundle's config gets a hook of each kind that
 # writes its stdin to $T/KIND-NAME.json, and the createRuntime one the
-# network namespace of the pid it was given too ($T/KIND-NAME.net).
+# network namespace of the pid it was given too ($T/KIND-NAME.net), and
+# its own open fds ($T/KIND-NAME.fds).
 with_hooks() {
 	local dir=$1 name=$2 kind filter=.
 	for kind in prestart createRuntime poststart poststop; do
 		filter+=" | .hooks.$kind = [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"cat > $T/$kind-$name.json\"]}]"
 	done
 	filter+=" | .hooks.createRuntime[0].args[2] += \"; readlink /proc/\$(jq -r .pid $T/createRuntime-$name.json)/ns/net > $T/createRuntime-$name.net\""
+	filter+=" | .hooks.createRuntime[0].args[2] += \"; $HELPERS/probe fds > $T/createRuntime-$name.fds\""
 	jq "$filter" "$dir/config.json" >"$dir/c" && mv "$dir/c" "$dir/config.json" || fail "jq: hooks"
 }
 
 # Each hook runs at its point, once, with the container's state on its
 # stdin: its id, the first process's pid and the bundle; createRuntime's
-# sees the container's namespaces made. runtime-tools: hooks, hooks_stdin.
-# hint: bundle_init()'s wait_for_create_hooks() says "h" before pivot_root and waits for "c"; wait_until_made() runs prestart and createRuntime (run_create_hooks()); runtime_start() poststart, runtime_delete() poststop (run_state_hooks()); hooks.c's run_hook() writes the state to the hook's stdin.
+# sees the container's namespaces made, and none of the caller's fds but
+# stdin, stdout and stderr. runtime-tools: hooks, hooks_stdin.
+# hint: bundle_init()'s wait_for_create_hooks() says "h" before pivot_root and waits for "c"; wait_until_made() runs prestart and createRuntime (run_create_hooks()); runtime_start() poststart, runtime_delete() poststop (run_state_hooks()); hooks.c's run_hook() writes the state to the hook's stdin; exec_hook() closes every fd from 3.
 test_hooks_run_at_their_points_with_the_state() {
 	local rt pid
 	for rt in runc mydocker; do
 		bundle "$T/$rt" '.process.args = ["sleep", "1000"]'
 		with_hooks "$T/$rt" "$rt"
-		runtime "$rt" create --bundle "$T/$rt" c1
+		runtime "$rt" create --bundle "$T/$rt" c1 3</dev/null
 		expect_status 0
 		runtime "$rt" state c1
 		pid=$(jq -r .pid "$T/stdout")
@@ -40,6 +43,7 @@ test_hooks_run_at_their_points_with_the_state() {
 				"$(jq -r '"\(.id) \(.pid) \(.bundle)"' "$T/$kind-$rt.json")"
 		done
 		expect_eq "$rt: the namespace createRuntime saw" "$(readlink "/proc/$pid/ns/net")" "$(cat "$T/createRuntime-$rt.net")"
+		expect_eq "$rt: createRuntime's fds" "0 1 2" "$(cat "$T/createRuntime-$rt.fds")"
 		# (runc 1.1 runs poststart hooks in create already; the spec puts them in start)
 		[ "$rt" = runc ] || [ ! -e "$T/poststart-$rt.json" ] || fail "$rt: poststart ran before start"
 		runtime "$rt" start c1
