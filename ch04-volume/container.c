@@ -26,7 +26,7 @@
 struct child_args {
 	char **init_argv; /* mydocker [--debug] init */
 	int pipe_fd;      /* read end of the pipe the command comes on */
-	int exe_fd;       /* the sealed copy of mydocker that init runs from */
+	int exe_fd;       /* the read-only view of mydocker that init runs from */
 	const struct stdio *io; /* its fds 0-2 (stdio.c) */
 	int parent;       /* a pidfd of mydocker, or -1 */
 };
@@ -65,7 +65,7 @@ static int child_main(void *arg)
 	leave_our_process_group();
 	/* init needs no environment, and ours is not the container's */
 	fexecve(child->exe_fd, child->init_argv, (char *[]){ NULL });
-	die_errno(EXIT_MYDOCKER, "exec mydocker init from its sealed copy");
+	die_errno(EXIT_MYDOCKER, "exec mydocker init from its read-only view");
 }
 
 /* clone(2) with new UTS, PID, mount, network and IPC namespaces. The child
@@ -87,7 +87,7 @@ static pid_t start_child(int *pipe_fd, const struct stdio *io)
 
 	child.exe_fd = open_sealed_exe();
 	if (child.exe_fd < 0) {
-		error_msg("make a sealed copy of mydocker for init: %s" CHECK_HINT, strerror(errno));
+		error_msg("make a read-only view of mydocker for init: %s" CHECK_HINT, strerror(errno));
 		return -1;
 	}
 	child.init_argv = build_init_argv();
@@ -106,7 +106,7 @@ static pid_t start_child(int *pipe_fd, const struct stdio *io)
 		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
 	else
 		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces; "
-		      "it runs init from a sealed copy of mydocker", pid);
+		      "it runs init from a read-only view of mydocker", pid);
 	close(pipe_fds[0]);
 	close(child.exe_fd);
 	free(child.init_argv);

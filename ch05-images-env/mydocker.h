@@ -189,7 +189,7 @@ int environment_flag(char ***env, const char *text, char *error, size_t size);
 int environment_file(char ***env, const char *path, char *error, size_t size);
 char **container_environment(const char *hostname, bool tty, char *const *extra);
 
-/* sealed_exe.c: init runs from a sealed copy of mydocker, not the host's file. */
+/* sealed_exe.c: init runs from a read-only view of mydocker's file. */
 int open_sealed_exe(void);
 void check_sealed_exe(void);
 

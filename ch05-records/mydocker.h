@@ -155,7 +155,7 @@ void mask_kernel_files(void);
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 char **container_environment(const char *hostname, bool tty);
 
-/* sealed_exe.c: init runs from a sealed copy of mydocker, not the host's file. */
+/* sealed_exe.c: init runs from a read-only view of mydocker's file. */
 int open_sealed_exe(void);
 void check_sealed_exe(void);
 

@@ -9,7 +9,7 @@
  *  - the container must be running, checked before anything is joined, and
  *    held by a pidfd (pidfd_open(2)): a pid that is reused meanwhile is not;
  *  - mydocker joins the container's cgroups (its limits hold for the
- *    command too), then starts `mydocker exec-init` from the sealed copy,
+ *    command too), then starts `mydocker exec-init` from the read-only view,
  *    as run starts init (sealed_exe.c), on the host's root still: the
  *    container's root has no dynamic loader for it;
  *  - exec-init joins all the container's namespaces at once: setns(2) on
@@ -184,7 +184,7 @@ static int enter_namespaces(int pidfd, pid_t pid)
 }
 
 /* The child of mydocker exec, on the host still: its fds 0-2 (stdio.c),
- * then exec-init from the sealed copy, with the command on fd 3 and the
+ * then exec-init from the read-only view, with the command on fd 3 and the
  * pidfd on fd 4. PR_SET_PDEATHSIG covers the deaths of mydocker (pid
  * parent) from now on only: if it has died since fork(2), we have another
  * parent already (prctl(2)), and run nothing. */
@@ -204,7 +204,7 @@ static void exec_child(int pipe_fd, int pidfd, int exe_fd, const struct stdio *i
 	if (dup2(pidfd, EXEC_PIDFD) < 0)
 		die_errno(EXIT_MYDOCKER, "pass the container's pidfd as fd %d", EXEC_PIDFD);
 	fexecve(exe_fd, build_init_argv("exec-init"), (char *[]){ NULL });
-	die_errno(EXIT_MYDOCKER, "exec mydocker exec-init from its sealed copy");
+	die_errno(EXIT_MYDOCKER, "exec mydocker exec-init from its read-only view");
 }
 
 static int send_exec_command(int pipe_fd, const struct exec_options *opts, char **env, pid_t pid)
@@ -232,7 +232,7 @@ static int start_exec_init(const struct exec_options *opts, char **env, int pidf
 	pid_t child, us = getpid();
 
 	if (exe_fd < 0) {
-		error_msg("make a sealed copy of mydocker for exec-init: %s" CHECK_HINT, strerror(errno));
+		error_msg("make a read-only view of mydocker for exec-init: %s" CHECK_HINT, strerror(errno));
 		return EXIT_MYDOCKER;
 	}
 	if (stdio_open(&io, opts->tty, opts->interactive) < 0 || pipe2(pipe_fds, O_CLOEXEC) < 0 ||
@@ -305,7 +305,7 @@ int exec_command(int argc, char **argv)
 	return code;
 }
 
-/* `mydocker exec-init`, from the sealed copy, its command on fd 3 and the
+/* `mydocker exec-init`, from the read-only view, its command on fd 3 and the
  * container's pidfd on fd 4: joins the namespaces, forks the command into
  * the container's PID namespace, passes signals on, and exits as it did. */
 int join_container(void)

@@ -6,7 +6,7 @@
  * The process is the runtime spec's process object: --process's file, or
  * else the container's config.json's process with ARGS as its args (runc
  * does the same). mydocker joins the container's cgroups (exec.c's
- * cgroup_join) and starts `mydocker bundle-exec` from the sealed copy,
+ * cgroup_join) and starts `mydocker bundle-exec` from the read-only view,
  * which joins the container's namespaces through its pidfd (exec.c's
  * enter_namespaces) and forks the process into them. The process takes
  * what the object says as the container's first process took it
@@ -118,7 +118,7 @@ static void start_bundle_exec(const struct exec_child *c)
 		if (fds[i] >= 0 && targets[i] >= 0)
 			pass_fd_as(fds[i], targets[i]);
 	fexecve(fds[4], build_init_argv("bundle-exec"), (char *[]){ NULL });
-	die_errno(EXIT_MYDOCKER, "exec mydocker bundle-exec from its sealed copy");
+	die_errno(EXIT_MYDOCKER, "exec mydocker bundle-exec from its read-only view");
 }
 
 /* bundle-exec's report: "PID started" or "PID failed"; 0 when its
@@ -240,7 +240,7 @@ static pid_t fork_exec_process(struct bundle *b, bool *started)
 	return pid;
 }
 
-/* `mydocker bundle-exec`, from the sealed copy: on fd 3 "PID DETACH\n"
+/* `mydocker bundle-exec`, from the read-only view: on fd 3 "PID DETACH\n"
  * and the process object; the container's pidfd on fd 4. It joins the
  * container, forks the process, reports on fd 5, and then waits for the
  * process, or with DETACH leaves it to the caller's subreaper. */

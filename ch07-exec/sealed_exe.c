@@ -6,79 +6,56 @@
  * /proc/self/exe leads the image's code to the host's file: it can chmod
  * it setuid, chown it, or overwrite it once it is no longer running, and
  * the next `sudo mydocker` runs the image's code as root on the host
- * (CVE-2019-5736, in runc). So init runs from a copy in memory instead,
- * memfd_create(2), sealed against any change (fcntl(2), F_ADD_SEALS): in
- * the container, /proc/self/exe leads to that copy, not the host's file. */
+ * (CVE-2019-5736, in runc). So init runs from a read-only view of the file
+ * instead: a bind mount of that one file, made read-only and attached to
+ * no mount namespace (open_tree(2) with OPEN_TREE_CLONE, then
+ * mount_setattr(2), Linux 5.12), as crun does. In the container,
+ * /proc/self/exe leads to the view, where chmod, chown and any write fail
+ * with EROFS. Nothing is copied: the kernel maps the pages of the host's
+ * file, which every start shares. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
+#include <linux/mount.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/sendfile.h>
-#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common.h"
 #include "mydocker.h"
 
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U /* Linux 6.3, linux/memfd.h */
-#endif
+/* The child that execs the view first places its own fds on 3 and up
+ * (init's pipe, ...), and dup2(2) onto an fd closes what was there: the
+ * view's fd goes above them. */
+#define SEALED_EXE_LOWEST_FD 16
 
-/* A memfd we may exec. Since Linux 6.3 a host may make memfds
- * non-executable by default (the sysctl vm.memfd_noexec, memfd_create(2)),
- * unless MFD_EXEC asks otherwise; a kernel before 6.3 refuses MFD_EXEC as
- * unknown (EINVAL), and every memfd is executable there. */
-static int executable_memfd(const char *name)
-{
-	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	return fd;
-}
-
-/* An fd of a sealed copy of this program, for fexecve(3); -1 on failure. */
+/* An O_PATH fd of this program's file on a read-only mount of its own
+ * that no namespace holds: the mount goes when the last fd and the last
+ * process running from it do. -1 with errno on failure. */
 int open_sealed_exe(void)
 {
-	int exe = open("/proc/self/exe", O_RDONLY | O_CLOEXEC), copy = -1, saved_errno;
-	struct stat st;
-	off_t done = 0;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+	int view = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc/self/exe", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int high = -1, saved_errno;
 
-	if (exe < 0 || fstat(exe, &st) < 0)
-		goto fail;
-	copy = executable_memfd("mydocker");
-	if (copy < 0)
-		goto fail;
-	while (done < st.st_size) { /* sendfile(2) copies inside the kernel */
-		ssize_t n = sendfile(copy, exe, &done, (size_t)(st.st_size - done));
-		if (n < 0 && errno == EINTR)
-			continue; /* a signal (Ctrl-C) came: run_container() sees it next */
-		if (n <= 0)
-			goto fail;
-	}
-	if (fcntl(copy, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
-		goto fail;
-	close(exe);
-	return copy;
-fail:
+	if (view < 0)
+		return -1;
+	if (syscall(SYS_mount_setattr, view, "", AT_EMPTY_PATH, &attr, sizeof attr) == 0)
+		high = fcntl(view, F_DUPFD_CLOEXEC, SEALED_EXE_LOWEST_FD);
 	saved_errno = errno;
-	if (exe >= 0)
-		close(exe);
-	if (copy >= 0)
-		close(copy);
+	close(view);
 	errno = saved_errno;
-	return -1;
+	return high;
 }
 
-/* init runs from a sealed copy of mydocker in memory (sealed_exe.c). */
+/* init runs from a read-only view of mydocker (sealed_exe.c). */
 void check_sealed_exe(void)
 {
 	int fd = open_sealed_exe();
 
-	check_report("sealed copy of mydocker", fd >= 0, fd >= 0 ? "memfd_create(2) works" : strerror(errno),
-	       "a kernel with memfd_create(2) (3.17) and file seals, with sysctl vm.memfd_noexec below 2");
+	check_report("read-only view of mydocker", fd >= 0,
+	       fd >= 0 ? "open_tree(2) and mount_setattr(2) work" : strerror(errno),
+	       "run as root on the host, on Linux 5.12 or later");
 	if (fd >= 0)
 		close(fd);
 }

@@ -27,7 +27,7 @@ struct child_args {
 	char **init_argv; /* mydocker [--debug] init */
 	int pipe_fd;      /* read end of the pipe the command comes on */
 	int log_fd;       /* -d: the log's pty, for stdout and stderr; else -1 */
-	int exe_fd;       /* the sealed copy of mydocker that init runs from */
+	int exe_fd;       /* the read-only view of mydocker that init runs from */
 	const struct stdio *io; /* its fds 0-2 (stdio.c) */
 	int exec_fd;      /* write end of the exec pipe: init's fd 4 */
 	int parent;       /* a pidfd of mydocker, or -1 */
@@ -62,7 +62,7 @@ static int child_main(void *arg)
 	pass_fd_as(child->exec_fd, INIT_EXEC_FD);
 	/* init needs no environment, and ours is not the container's */
 	fexecve(child->exe_fd, child->init_argv, (char *[]){ NULL });
-	die_errno(EXIT_MYDOCKER, "exec mydocker init from its sealed copy");
+	die_errno(EXIT_MYDOCKER, "exec mydocker init from its read-only view");
 }
 
 /* clone(2) with new UTS, PID, mount, network and IPC namespaces. The child
@@ -98,7 +98,7 @@ static pid_t start_child(int *pipe_fd, int log_fd, const struct stdio *io,
 
 	child.exe_fd = open_sealed_exe();
 	if (child.exe_fd < 0) {
-		error_msg("make a sealed copy of mydocker for init: %s" CHECK_HINT, strerror(errno));
+		error_msg("make a read-only view of mydocker for init: %s" CHECK_HINT, strerror(errno));
 		return -1;
 	}
 	child.init_argv = build_init_argv("init");
@@ -118,7 +118,7 @@ static pid_t start_child(int *pipe_fd, int log_fd, const struct stdio *io,
 		error_msg("clone into new namespaces: %s" CHECK_HINT, strerror(errno));
 	else
 		debug("cloned pid %d into new uts, pid, mount, network and ipc namespaces; "
-		      "it runs init from a sealed copy of mydocker", pid);
+		      "it runs init from a read-only view of mydocker", pid);
 	close(pipe_fds[0]);
 	close(exec_fds[1]);
 	close(child.exe_fd);

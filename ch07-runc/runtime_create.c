@@ -61,7 +61,7 @@ static int bundle_child_main(void *arg)
 	pass_fd_as(sync, INIT_EXEC_FD);
 	pass_fd_as(fifo, BUNDLE_FIFO_FD);
 	fexecve(exe, c->argv, (char *[]){ NULL });
-	die_errno(EXIT_MYDOCKER, "exec mydocker bundle-init from its sealed copy");
+	die_errno(EXIT_MYDOCKER, "exec mydocker bundle-init from its read-only view");
 }
 
 /* setns(2) into a pid namespace moves only the processes we make next:
@@ -83,7 +83,7 @@ static int join_pid_namespace(const struct bundle *b)
 }
 
 /* Clones the first process into the config's namespaces; it runs
- * `mydocker bundle-init` from a sealed copy, as run's init does. */
+ * `mydocker bundle-init` from a read-only view, as run's init does. */
 static pid_t clone_bundle_init(const struct bundle *b, const struct create_options *o, int fifo, int *config_fd,
 			       int *sync_fd)
 {

@@ -313,7 +313,7 @@ test_ps_is_unchanged_by_exec() {
 	stop_sleeper
 }
 
-# hint: exec-init runs from the sealed copy too, and the command's process is not dumpable until it has exec'd (prctl(2)).
+# hint: exec-init runs from the read-only view too, and the command's process is not dumpable until it has exec'd (prctl(2)).
 test_hostile_image_cannot_touch_the_binary_through_exec() {
 	local copy=$T/bin/mydocker before
 	mkdir -p "$T/bin"

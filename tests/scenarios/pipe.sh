@@ -63,7 +63,7 @@ test_only_stdio_fds_are_open() {
 # hint: Check send_command()'s result: on failure, wait for the child and end with 125, before reporting the container as started.
 test_a_command_that_never_arrived_is_a_failed_start() {
 	local exec_call=execve big flags
-	at_least ch04-defaults && exec_call=execveat # init runs from a sealed copy: fexecve(3)
+	at_least ch04-defaults && exec_call=execveat # init runs from a read-only view: fexecve(3)
 	big=$(head -c 100000 /dev/zero | tr '\0' x)
 	# (unpack the image first: the first exec to fail must be init's, not tar's)
 	if at_least ch04-rootfs; then
