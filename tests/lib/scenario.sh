@@ -43,10 +43,19 @@ container() {
 	mydocker run "$@"
 }
 
+# empty_bg_output: a background command's redirections happen in its own
+# process, some time after `&` returns; a wait for its output must not
+# find the last one's (a loop of start_container). Emptied here first.
+empty_bg_output() {
+	: >"$T/bg.stdout"
+	: >"$T/bg.stderr"
+}
+
 # start_container ARG...: like container, in the background; sets $bg (the
 # mydocker pid); its output goes to $T/bg.stdout and $T/bg.stderr.
 start_container() {
 	LAST_CMD="mydocker run $*"
+	empty_bg_output
 	mydocker_bg run "$@" </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
 	bg=$!
 }
@@ -77,6 +86,7 @@ run_d_held() {
 	local name=$1 ms=$2
 	shift 2
 	LAST_CMD="strace -f -e inject=pivot_root:delay_enter=${ms}ms mydocker run -d --name $name $*"
+	empty_bg_output
 	strace -f -qq -e trace=pivot_root -e inject=pivot_root:delay_enter=$((ms * 1000)) -o /dev/null \
 		"$MYDOCKER" run -d --name "$name" "$@" </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
 	bg=$!

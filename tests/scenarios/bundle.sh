@@ -62,6 +62,7 @@ test_bundle_process_as_runc_gives_it() {
 				mv "$T/c" "$T/runc/config.json"
 		fi
 		LAST_CMD="$rt run --bundle $T/$rt c1 (in the background)"
+		empty_bg_output
 		if [ "$rt" = runc ]; then
 			runc --root "$T/state-runc" run --bundle "$T/runc" c1 </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
 		else
