@@ -125,7 +125,7 @@ int record_write(const struct record *r)
 	if (!text)
 		errno = ENOMEM;
 	else if (run_path(path, sizeof path, "%s/config.json", r->id) == 0)
-		ret = write_file_atomic(path, text);
+		ret = write_file_replace(path, text); /* no fsync: a reboot ends what it records */
 	if (ret < 0)
 		error_errno("write the record of container %s", r->id);
 	free(text);
