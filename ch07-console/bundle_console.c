@@ -48,18 +48,13 @@ int connect_console_socket(const char *path)
 void open_bundle_console(const struct bundle *b)
 {
 	struct winsize size = { .ws_row = b->console_rows, .ws_col = b->console_cols };
-	int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), slave = -1;
+	int slave = -1, master = console_open(&slave);
 
-	if (master < 0 || unlockpt(master) < 0 ||
-	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-		die_errno(EXIT_MYDOCKER, "init: open a pseudo-terminal in the container's /dev/pts");
 	if (size.ws_row && size.ws_col && ioctl(master, TIOCSWINSZ, &size) < 0)
 		die_errno(EXIT_MYDOCKER, "init: size the pseudo-terminal");
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
 		die_errno(EXIT_MYDOCKER, "init: make the pseudo-terminal the container's own");
-	for (int fd = 0; fd < 3; fd++)
-		if (dup2(slave, fd) < 0)
-			die_errno(EXIT_MYDOCKER, "init: make the pseudo-terminal fd %d", fd);
+	console_as_stdio(slave);
 	if (send_fd(BUNDLE_CONSOLE_FD, master) < 0)
 		die_errno(EXIT_MYDOCKER, "init: send the pseudo-terminal to --console-socket");
 	close(slave);

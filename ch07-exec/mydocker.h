@@ -99,6 +99,8 @@ int wait_for_exit(pid_t pid);
 bool mydocker_runs_as(long pid);
 
 /* console.c: with -t, a pseudo-terminal of the container's own. */
+int console_open(int *slave);
+void console_as_stdio(int slave);
 void console_make(void);
 void console_take(void);
 void console_relay(int master, bool interactive, int pidfd);

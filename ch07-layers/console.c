@@ -23,25 +23,39 @@
 #include "common.h"
 #include "mydocker.h"
 
-/* In init, inside the container, its socket to mydocker on fd 0: a new pty
- * of the container's devpts, the master sent to mydocker, the slave our
- * fds 0-2. /dev/pts/ptmx, not /dev/ptmx: the container may have replaced
+/* A new pty of the container's own devpts: its master, and its slave in
+ * *slave. /dev/pts/ptmx, not /dev/ptmx: the container may have replaced
  * that link, not the devpts mount. TIOCGPTPEER opens the slave from the
- * master, with no path to look up (ioctl_tty(2)). mydocker sizes the pty
- * before it says go: the command starts at the size of our terminal. */
-void console_make(void)
+ * master, with no path to look up (ioctl_tty(2)). Exits on failure. */
+static int console_open(int *slave)
 {
-	int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), slave = -1;
-	char go;
+	int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	if (master < 0 || unlockpt(master) < 0 ||
-	    (slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+	    (*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
 		die_errno(EXIT_MYDOCKER, "open a pseudo-terminal in the container's /dev/pts");
-	if (send_fd(STDIN_FILENO, master) < 0 || read(STDIN_FILENO, &go, 1) != 1)
-		die_errno(EXIT_MYDOCKER, "hand the pseudo-terminal to mydocker");
+	return master;
+}
+
+/* The pty's slave as our fds 0-2. */
+static void console_as_stdio(int slave)
+{
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)
 			die_errno(EXIT_MYDOCKER, "make the pseudo-terminal fd %d", fd);
+}
+
+/* In init, inside the container, its socket to mydocker on fd 0: a new pty,
+ * the master sent to mydocker, the slave our fds 0-2. mydocker sizes the
+ * pty before it says go: the command starts at the size of our terminal. */
+void console_make(void)
+{
+	int slave = -1, master = console_open(&slave);
+	char go;
+
+	if (send_fd(STDIN_FILENO, master) < 0 || read(STDIN_FILENO, &go, 1) != 1)
+		die_errno(EXIT_MYDOCKER, "hand the pseudo-terminal to mydocker");
+	console_as_stdio(slave);
 	close(slave);
 	close(master);
 }
