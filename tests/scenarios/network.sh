@@ -235,8 +235,9 @@ test_network_rm_refuses_a_network_in_use() {
 	# one that is still starting holds its address too (strace holds its
 	# init back at pivot_root(2); its record says "created")
 	run_d_held b 2000 --net mdtone "${IMAGE[@]}" sleep 1000
-	# (its name is taken before its record is written: wait for the record)
-	wait_until "b has a record" test -s "$MYDOCKER_RUN/names/b/config.json"
+	# (its name and record come before its address, which is what network
+	# rm looks for, with a's released by the stop: wait for an address)
+	wait_until "b holds an address on mdtone" grep -q . "$MYDOCKER_ROOT/networks/mdtone/addresses"
 	mydocker network rm mdtone
 	expect_status 125
 	expect_one_error_line "network mdtone is in use by container b"
