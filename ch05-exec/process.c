@@ -15,7 +15,9 @@
 #include "common.h"
 #include "mydocker.h"
 
-static pid_t forward_to;                    /* once there is a process */
+/* volatile: the handler reads one and writes the other, so the compiler
+ * must keep forward_signals_to()'s store and load in the order written */
+static volatile pid_t forward_to;          /* once there is a process */
 static volatile sig_atomic_t early_signal; /* a signal that came before */
 
 static void forward_signal(int sig)
@@ -42,10 +44,14 @@ void handle_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-/* Signals from now on go to pid. */
+/* Signals from now on go to pid, and one that came before goes to it now:
+ * the process may be running already (a forked command can print that it
+ * is ready before fork(2) has returned in us). */
 void forward_signals_to(pid_t pid)
 {
 	forward_to = pid;
+	if (early_signal)
+		kill(pid, early_signal);
 }
 
 /* The signal that came before there was a process to pass it to, or 0. */

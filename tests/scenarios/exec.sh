@@ -187,6 +187,28 @@ test_ctrl_c_reaches_the_exec_d_command() {
 	stop_sleeper
 }
 
+# A Ctrl-C can come after exec-init has forked the command, which runs
+# already, but before fork(2) has returned in exec-init: there is nobody to
+# pass it on to yet. It must not be lost. strace holds each fork's return
+# back for a second.
+# hint: forward_signals_to(): a signal that came before there was a process goes to the process as soon as there is one.
+test_ctrl_c_while_exec_init_forks_reaches_the_command() {
+	local tracer pid
+	start_sleeper
+	LAST_CMD="strace -f -e inject=clone:delay_exit=1s mydocker exec s1 probe trap"
+	strace -f -qq -e trace=clone,clone3 -e inject=clone,clone3:delay_exit=1000000 -o /dev/null \
+		"$MYDOCKER" exec s1 "$PROBE" trap </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
+	tracer=$!
+	wait_until "the command says ready" grep -q ready "$T/bg.stdout"
+	pid=$(pgrep -P "$tracer" | head -n 1)
+	[ -n "$pid" ] || fail "no mydocker exec under strace"
+	kill -INT "$pid"
+	bg=$tracer
+	wait_bg
+	expect_status 102
+	stop_sleeper
+}
+
 # hint: Look the container up, and check it runs (its record, its pid and start time), before joining anything.
 test_exec_refuses_what_is_not_a_running_container() {
 	local marker=/tmp/mydocker-exec-marker-$$
