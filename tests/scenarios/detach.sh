@@ -22,7 +22,8 @@ test_detach_prints_the_id_and_returns_while_it_runs() {
 	[ -f "$MYDOCKER_RUN/$id/config.json" ] || fail "no record for $id"
 	pid=$(ps_json_field sleeper pid)
 	kill -0 "$pid" || fail "the container's process $pid is not running after run -d returned"
-	[ "$(cat "/proc/$pid/comm")" = sleep ] || fail "pid $pid is not the container's sleep"
+	# run -d returns once the container has started: its sh may not have exec'd sleep yet
+	wait_until "pid $pid is the container's sleep" grep -qx sleep "/proc/$pid/comm"
 	mydocker ps
 	grep -q "^$id  sleeper  $pid  *running  *$cmd" "$T/stdout" || fail "ps does not show it running with pid $pid"
 	mydocker rm -f sleeper
