@@ -101,6 +101,13 @@ rm_held() {
 	wait_until "strace has ended with the container" sh -c "! kill -0 $bg"
 }
 
+# traced_pid TRACER: sets $pid, the process strace (pid TRACER) started:
+# mydocker, when strace runs it to hold a system call back.
+traced_pid() {
+	pid=$(pgrep -P "$1" | head -n 1)
+	[ -n "$pid" ] || fail "no mydocker under strace (pid $1)"
+}
+
 # container_pid: sets $cpid, the host pid of the background container's
 # PID 1. (A variable, not output: a helper run inside $(...) cannot end the
 # scenario by itself; see fail.)

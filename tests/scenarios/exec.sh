@@ -200,8 +200,7 @@ test_ctrl_c_while_exec_init_forks_reaches_the_command() {
 		"$MYDOCKER" exec s1 "$PROBE" trap </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
 	tracer=$!
 	wait_until "the command says ready" grep -q ready "$T/bg.stdout"
-	pid=$(pgrep -P "$tracer" | head -n 1)
-	[ -n "$pid" ] || fail "no mydocker exec under strace"
+	traced_pid "$tracer"
 	kill -INT "$pid"
 	bg=$tracer
 	wait_bg
@@ -372,8 +371,7 @@ test_an_exec_whose_mydocker_died_before_its_prctl_runs_nothing() {
 		"$MYDOCKER" --debug exec s1 sleep 7878 </dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
 	tracer=$!
 	wait_until "mydocker exec has sent the command" grep -q "sent the command" "$T/bg.stderr"
-	pid=$(pgrep -P "$tracer" | head -n 1)
-	[ -n "$pid" ] || fail "no mydocker exec under strace"
+	traced_pid "$tracer"
 	kill -KILL "$pid"
 	wait_until "strace has ended: the child ran nothing" sh -c "! kill -0 $tracer"
 	! pgrep -f '^sleep 7878$' >/dev/null || fail "exec ran its command with its mydocker dead"

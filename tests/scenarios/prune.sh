@@ -159,8 +159,7 @@ test_a_child_whose_mydocker_died_before_its_prctl_runs_nothing() {
 		</dev/null >"$T/bg.stdout" 2>"$T/bg.stderr" &
 	tracer=$!
 	wait_until "mydocker has sent the command" grep -q "sent the command" "$T/bg.stderr"
-	pid=$(pgrep -P "$tracer" | head -n 1)
-	[ -n "$pid" ] || fail "no mydocker under strace"
+	traced_pid "$tracer"
 	kill -KILL "$pid"
 	wait_until "strace has ended: the child ran nothing" sh -c "! kill -0 $tracer"
 	none_running_here 'sleep [7]777' || fail "the container ran its command with its mydocker dead"
